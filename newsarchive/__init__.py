@@ -1,0 +1,1 @@
+"""The Arabic news archive: plain modules for reading, tagging, indexing and exporting articles."""

@@ -1,0 +1,98 @@
+"""Arabic text handling shared by the reader, the tagger and the search analyzer."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+# Harakat, Quranic marks and superscript alef: they never change which word is meant.
+DIACRITICS_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]")
+TATWEEL = "\u0640"
+# Zero-width and direction-control characters that scraped text carries invisibly.
+INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+_LETTERS = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ة": "ه",
+        **{chr(0x0660 + d): str(d) for d in range(10)},  # Arabic-Indic digits
+        **{chr(0x06F0 + d): str(d) for d in range(10)},  # Extended (Persian) digits
+    }
+)
+
+# A word: a run of letters, marks and digits (Arabic or not); punctuation splits words.
+WORD_RE = re.compile(r"[^\W_]+(?:[\u064b-\u065f\u0670\u0640][^\W_]*)*", re.UNICODE)
+
+# Attached clitics, longest first: conjunction, preposition, article and their combinations.
+PREFIXES = (
+    "وبال",
+    "وكال",
+    "وفال",
+    "ولل",
+    "فبال",
+    "فلل",
+    "وال",
+    "فال",
+    "بال",
+    "كال",
+    "لل",
+    "ال",
+    "وب",
+    "ول",
+    "وك",
+    "فب",
+    "فل",
+    "و",
+    "ف",
+    "ب",
+    "ك",
+    "ل",
+)
+
+
+def fold(text: str) -> str:
+    """Fold presentation forms (NFKC) and drop diacritics, tatweel and invisible marks."""
+    text = unicodedata.normalize("NFKC", text)
+    text = INVISIBLE_RE.sub("", text)
+    return DIACRITICS_RE.sub("", text).replace(TATWEEL, "")
+
+
+def normalize(text: str) -> str:
+    """Fold, then unify alef, ya and taa-marbuta variants and digits (for matching, not display)."""
+    return fold(text).translate(_LETTERS)
+
+
+def words(text: str) -> list[str]:
+    """Split text into words, dropping punctuation."""
+    return WORD_RE.findall(text)
+
+
+def word_spans(text: str) -> Iterator[tuple[str, int, int]]:
+    """Yield each word with its start and end offsets in the text."""
+    for match in WORD_RE.finditer(text):
+        yield match.group(), match.start(), match.end()
+
+
+def prefix_splits(word: str, min_stem: int = 2) -> Iterator[tuple[str, str]]:
+    """Yield every (prefix, stem) split of a word by known clitics, longest prefix first."""
+    for prefix in PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= min_stem:
+            yield prefix, word[len(prefix) :]
+
+
+def is_arabic(word: str) -> bool:
+    """True when the word has at least one Arabic letter."""
+    return any("\u0600" <= ch <= "\u06ff" or "\ufb50" <= ch <= "\ufeff" for ch in word)
+
+
+PRESENTATION_FORMS_RE = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]+")
+
+
+def fold_presentation_forms(text: str) -> str:
+    """Replace Arabic presentation forms (U+FB50-U+FDFF, U+FE70-U+FEFF) by their letters (NFKC)."""
+    return PRESENTATION_FORMS_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)

@@ -1,0 +1,67 @@
+"""From articles to the archive's entity catalog: tag (through the cache), link, filter."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from newsarchive.entities.aliases import AliasTable, load_aliases
+from newsarchive.entities.archive import Catalog, Doc, link_articles
+from newsarchive.entities.cache import TagCache
+from newsarchive.entities.gazetteer import known_places
+from newsarchive.entities.policy import Policy
+from newsarchive.entities.tagging import CachedTagger, article_text, model_version
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ArticleInput:
+    """What the entity pipeline needs of an article."""
+
+    id: str
+    title: str | None
+    plaintext: str | None
+    date: datetime | None = None
+
+
+def load_tagger():
+    """The project's tagger, or None (with a warning) when no model is available yet."""
+    try:
+        from newsarchive.ner import Tagger
+
+        return Tagger.load()
+    except Exception as error:  # no model trained yet, or a broken one: build without tags
+        log.warning("entities: no tagger available (%s); articles get no entity tags", error)
+        return None
+
+
+def build_catalog(
+    articles: Iterable[ArticleInput],
+    *,
+    tagger=None,
+    aliases: AliasTable | None = None,
+    policy: Policy | None = None,
+    cache_folder: Path | str | None = None,
+    max_chars: int = 200_000,
+) -> Catalog:
+    """Tag every article (reusing cached results), link its mentions, and build the catalog."""
+    articles = list(articles)
+    aliases = aliases or load_aliases()
+    policy = policy or Policy()
+    texts = {a.id: article_text(a.title, a.plaintext) for a in articles}
+    mentions = {}
+    if tagger is not None:
+        cache = TagCache(cache_folder, model_version(tagger)) if cache_folder else None
+        cached = CachedTagger(tagger, cache, max_chars)
+        mentions = {doc_id: cached.tag(text) for doc_id, text in texts.items()}
+        if cache:
+            cache.save()
+            log.info("entities: tagged %d articles, %d from cache", cached.tagged, cache.hits)
+    gazetteer = known_places() if any(mentions.values()) else frozenset()
+    linked = link_articles(texts, mentions, aliases, policy, gazetteer=gazetteer)
+    docs = [Doc(a.id, a.date, linked.get(a.id, [])) for a in articles]
+    return Catalog(docs, aliases)

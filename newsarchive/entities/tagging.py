@@ -1,0 +1,78 @@
+"""Run the tagger over article text: in bounded chunks, through the cache."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+
+from newsarchive.entities.cache import TagCache
+from newsarchive.ner import Mention
+
+CHUNK_CHARS = 4000  # a few paragraphs: the tagger never holds a huge text at once
+
+
+def article_text(title: str | None, plaintext: str | None) -> str:
+    """The text that gets tagged: the title, a blank line, then the body."""
+    return "\n\n".join(part for part in (title or "", plaintext or "") if part.strip())
+
+
+def chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
+    """Split text into (offset, piece) of at most size chars, cut at paragraph or word ends."""
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            # Prefer a paragraph break, then a sentence end, then any space in the window's tail.
+            window = text[start + size // 2 : end]
+            for pattern in (r"\n\s*\n", r"[.!؟?]\s+", r"\s+"):
+                cuts = list(re.finditer(pattern, window))
+                if cuts:
+                    end = start + size // 2 + cuts[-1].end()
+                    break
+        yield start, text[start:end]
+        start = end
+
+
+def tag_chunked(
+    tag_text: Callable[[str], list[Mention]], text: str, max_chars: int
+) -> list[Mention]:
+    """Tag the first max_chars of text chunk by chunk, with offsets into the whole text."""
+    mentions = []
+    for offset, piece in chunks(text[:max_chars]):
+        for m in tag_text(piece):
+            mentions.append(replace(m, start=m.start + offset, end=m.end + offset))
+    return mentions
+
+
+def model_version(tagger) -> str:
+    """A string that changes when the model changes (the tagger's own, else its class name)."""
+    for name in ("version", "model_version", "VERSION"):
+        value = getattr(tagger, name, None)
+        if value:
+            return str(value)
+    return hashlib.sha256(repr(type(tagger)).encode()).hexdigest()[:12]
+
+
+class CachedTagger:
+    """Tag texts, reusing cached results for texts tagged before by the same model."""
+
+    def __init__(self, tagger, cache: TagCache | None, max_chars: int = 200_000) -> None:
+        self.tagger = tagger
+        self.cache = cache
+        self.max_chars = max_chars
+        self.tagged = 0
+
+    def tag(self, text: str) -> list[Mention]:
+        """Mentions in text (empty text: none, without calling the tagger)."""
+        if not text.strip():
+            return []
+        cached = self.cache.get(text) if self.cache else None
+        if cached is not None:
+            return cached
+        mentions = tag_chunked(self.tagger.tag_text, text, self.max_chars)
+        self.tagged += 1
+        if self.cache:
+            self.cache.put(text, mentions)
+        return mentions

@@ -1,0 +1,14 @@
+"""Full-text search of the archive: a Whoosh index, its static export and the query logic."""
+
+# Every SEARCH_* setting with its default, in one place (the plugin reads them from here).
+DEFAULTS = {
+    "SEARCH_OUTPUT_DIR": "search",  # folder under OUTPUT_PATH for the static files
+    "SEARCH_INDEX_PATH": None,  # Whoosh index folder; None: <OUTPUT_PATH>/../cache/search-index
+    "SEARCH_TITLE_BOOST": 3.0,  # BM25F weight of a term in the title
+    "SEARCH_ENTITY_BOOST": 2.0,  # BM25F weight of a term in an entity name of the article
+    "SEARCH_HEAD_SIZE": 100,  # postings kept per term in its dictionary shard, best first
+    "SEARCH_SHARD_KB": 6,  # target raw size of a dictionary shard, in KB
+    "SEARCH_CARDS_PER_CHUNK": 8,  # result cards per file
+    "SEARCH_SNIPPET_CHARS": 240,  # characters of the article kept for the snippet
+    "SEARCH_INDEX_MB": 256,  # Whoosh writer memory before it spills to disk
+}

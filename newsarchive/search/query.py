@@ -1,0 +1,117 @@
+"""Queries: parsing (mirrored by theme/static/js/search/query.js) and the Whoosh engine.
+
+A query is words and "quoted phrases"; every word must match (as its stem, in title, body or
+entity names) and every phrase must appear as consecutive words. Ranking, identical in both
+engines: more words matched in their exact form first, then the sum of the words' quantised
+BM25F scores (stem score + exact-form bonus), then the newer article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import query as wq
+
+from newsarchive import analyzer
+from newsarchive.search.index import EXACT_FIELD, STEM_FIELDS, open_index
+from newsarchive.search.scoring import quantize
+
+QUOTES_RE = re.compile("[«»“”„\u201f]")
+
+
+@dataclass
+class Unit:
+    """One query word: the term it must match and its exact form (for the bonus)."""
+
+    stem: str
+    exact: str
+
+
+@dataclass
+class ParsedQuery:
+    """Distinct words of the query, and its phrases as lists of stems."""
+
+    units: list[Unit] = field(default_factory=list)
+    phrases: list[list[str]] = field(default_factory=list)
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Split a query into words and quoted phrases (an unclosed quote is ignored)."""
+    parts = QUOTES_RE.sub('"', text).split('"')
+    if len(parts) % 2 == 0:  # unclosed quote: its text counts as plain words
+        parts[-2:] = [parts[-2] + " " + parts[-1]]
+    parsed = ParsedQuery()
+    seen: set[str] = set()
+    for index, part in enumerate(parts):
+        forms = [form for form, _start, _end in analyzer.exact_spans(part)]
+        stems = [analyzer.stem(form) for form in forms]
+        if index % 2 == 1 and len(stems) > 1:
+            parsed.phrases.append(stems)
+        for form, stem in zip(forms, stems, strict=True):
+            if stem not in seen:
+                seen.add(stem)
+                parsed.units.append(Unit(stem, form))
+    return parsed
+
+
+@dataclass
+class Result:
+    """One ranked article."""
+
+    id: str
+    url: str
+    title: str
+    number: int
+    score: int
+    exact: int
+
+
+def _scores(searcher, q) -> dict[int, float]:
+    return {hit.docnum: hit.score for hit in searcher.search(q, limit=None)}
+
+
+def whoosh_search(index_dir: Path | str, text: str) -> list[Result]:
+    """Every article matching the query, ranked, using the Whoosh index."""
+    parsed = parse_query(text)
+    if not parsed.units:
+        return []
+    ix = open_index(index_dir)
+    with ix.searcher() as searcher:
+        matched: set[int] | None = None
+        totals: dict[int, int] = {}
+        exact_counts: dict[int, int] = {}
+        per_unit = []
+        for unit in parsed.units:
+            stem_scores = _scores(searcher, wq.Or([wq.Term(f, unit.stem) for f in STEM_FIELDS]))
+            exact_scores = _scores(searcher, wq.Term(EXACT_FIELD, unit.exact))
+            per_unit.append((stem_scores, exact_scores))
+            docs = set(stem_scores)
+            matched = docs if matched is None else matched & docs
+        for phrase in parsed.phrases:
+            either = wq.Or([wq.Phrase(f, phrase) for f in ("title", "body")])
+            matched &= set(_scores(searcher, either))
+        for doc in matched:
+            total, exact = 0, 0
+            for stem_scores, exact_scores in per_unit:
+                total += quantize(stem_scores[doc])
+                if doc in exact_scores:
+                    total += quantize(exact_scores[doc])
+                    exact += 1
+            totals[doc], exact_counts[doc] = total, exact
+        results = []
+        for doc in matched:
+            stored = searcher.stored_fields(doc)
+            results.append(
+                Result(
+                    stored["id"],
+                    stored["url"],
+                    stored["title_text"],
+                    stored["number"],
+                    totals[doc],
+                    exact_counts[doc],
+                )
+            )
+    results.sort(key=lambda r: (-r.exact, -r.score, -r.number))
+    return results

@@ -1,0 +1,74 @@
+"""Pelican plugin for the archive's listings: one page per news source, undated articles kept
+out of the date archives."""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from newsarchive.listings import group_by_source
+
+DEFAULTS = {
+    "SOURCE_URL": "sources/{slug}/",
+    "SOURCE_SAVE_AS": "sources/{slug}/index.html",
+    "SOURCES_SAVE_AS": "sources/index.html",
+}
+
+
+def setting(settings: dict, name: str) -> str:
+    """A setting of this plugin, or its default."""
+    return settings.get(name, DEFAULTS[name])
+
+
+def prepare(generator) -> None:
+    """Give each article its source page URL and keep undated articles out of date archives."""
+    url = setting(generator.settings, "SOURCE_URL")
+    groups = group_by_source(generator.articles)
+    for group in groups:
+        group["url"] = url.format(slug=group["slug"])
+        for article in group["articles"]:
+            article.source_url = group["url"]
+    generator.context["sources"] = groups
+    dated = [a for a in generator.dates if not a.metadata.get("undated")]
+    if len(dated) != len(generator.dates):
+        generator.dates = dated
+        generator.period_archives = generator._build_period_archives(
+            dated, generator.articles, generator.settings
+        )
+        generator.context["dates"] = dated
+        generator.context["period_archives"] = generator.period_archives
+
+
+def write_sources(generator, writer) -> None:
+    """Write the source index and one paginated page per source."""
+    settings = generator.settings
+    groups = generator.context.get("sources", [])
+    if not groups:
+        return
+    save_as = setting(settings, "SOURCE_SAVE_AS")
+    index = setting(settings, "SOURCES_SAVE_AS")
+    writer.write_file(
+        index,
+        generator.get_template("sources"),
+        generator.context,
+        relative_urls=settings["RELATIVE_URLS"],
+        template_name="sources",
+        url=index.removesuffix("index.html"),
+    )
+    for group in groups:
+        writer.write_file(
+            save_as.format(slug=group["slug"]),
+            generator.get_template("source"),
+            generator.context,
+            relative_urls=settings["RELATIVE_URLS"],
+            paginated={"articles": group["articles"], "dates": group["articles"]},
+            template_name="source",
+            url=group["url"],
+            source=group,
+            page_name=group["url"].rstrip("/"),
+        )
+
+
+def register() -> None:
+    """Wire the listings into Pelican's article generation."""
+    signals.article_generator_finalized.connect(prepare)
+    signals.article_writer_finalized.connect(write_sources)

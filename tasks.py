@@ -1,0 +1,75 @@
+"""Project tasks: `invoke --list` shows them."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from invoke import Exit, task
+
+REPO = Path(__file__).resolve().parent
+
+
+@task(
+    help={
+        "content": "folder of article files",
+        "output": "folder to write the site to",
+        "strict": "fail (non-zero exit) when any input was skipped",
+    }
+)
+def build(c, content="content", output="output", strict=False):
+    """Build the site from the content folder; build-report.json says what became of each file."""
+    from newsarchive.build import build_site
+
+    report = build_site(content, output)
+    skipped = report.get("counts", {}).get("skipped", 0)
+    if strict and skipped:
+        raise Exit(f"strict build: {skipped} input(s) skipped; see {output}/build-report.json", 1)
+
+
+@task(help={"output": "folder of the built site", "port": "port on localhost"})
+def serve(c, output="output", port=8000):
+    """Serve the built site on localhost."""
+    c.run(f"{sys.executable} -m http.server {port} --bind 127.0.0.1 --directory {output}", pty=False)
+
+
+@task(help={"output": "folder of the built site"})
+def clean(c, output="output"):
+    """Remove the built site and the build cache."""
+    for folder in (Path(output), REPO / "cache"):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@task(name="import", help={"file": "a .jsonl or .jsonl.gz corpus", "content": "folder to write to"})
+def import_(c, file, content="content"):
+    """Import a JSON Lines corpus as article files (idempotent)."""
+    from newsarchive.corpus_import import import_corpus
+
+    report = import_corpus(file, content)
+    print(
+        f"imported {report.imported} articles into {content} "
+        f"({report.written} written, {report.unchanged} unchanged), skipped {len(report.skipped)}"
+    )
+    for number, reason in report.skipped:
+        print(f"  {file}:{number}: skipped: {reason}")
+    for number, warning in report.warnings:
+        print(f"  {file}:{number}: {warning}")
+    print("boilerplate removed, by rule:", dict(report.removed))
+
+
+@task(help={"file": "a .jsonl or .jsonl.gz corpus", "sample": "lines shown per rule"})
+def boilerplate_report(c, file, sample=5):
+    """Show what the boilerplate rules remove from a corpus: counts per rule and samples."""
+    from newsarchive.boilerplate_report import print_report
+
+    print_report(file, int(sample))
+
+
+@task(help={"k": "only tests matching this expression"})
+def test(c, k=""):
+    """Run every test: Python (pytest) and JavaScript (node --test)."""
+    selection = f" -k '{k}'" if k else ""
+    c.run(f"{sys.executable} -m pytest -q{selection}", pty=False)
+    if not k:
+        c.run("node --test tests/js/", pty=False)
