@@ -13,7 +13,14 @@ PATH = "content"
 OUTPUT_PATH = "output"
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["build_report", "raw_reader", "listings", "entities", "search", "pelican.plugins.sitemap"]
+PLUGINS = [
+    "build_report",
+    "raw_reader",
+    "listings",
+    "entities",
+    "search",
+    "pelican.plugins.sitemap",
+]
 READERS = {"html": None, "md": None, "rst": None}
 IGNORE_FILES = [".#*", "*.pyc", "__pycache__"]
 DELETE_OUTPUT_DIRECTORY = False
@@ -21,6 +28,14 @@ DELETE_OUTPUT_DIRECTORY = False
 # URLs: an article's slug is its stable id; Arabic names keep their letters.
 SLUGIFY_USE_UNICODE = True
 SLUGIFY_PRESERVE_CASE = True
+# Pelican's substitutions, then a length cap: file names have at most 255 bytes.
+SLUG_REGEX_SUBSTITUTIONS = [
+    (r"[^\w\s-]", ""),
+    (r"(?u)\A\s*", ""),
+    (r"(?u)\s*\Z", ""),
+    (r"[-\s]+", "-"),
+    (r"^(.{80}).+$", r"\1"),
+]
 ARTICLE_URL = "articles/{slug}/"
 ARTICLE_SAVE_AS = "articles/{slug}/index.html"
 PAGE_URL = "pages/{slug}/"

@@ -31,7 +31,9 @@ def build(c, content="content", output="output", strict=False):
 @task(help={"output": "folder of the built site", "port": "port on localhost"})
 def serve(c, output="output", port=8000):
     """Serve the built site on localhost."""
-    c.run(f"{sys.executable} -m http.server {port} --bind 127.0.0.1 --directory {output}", pty=False)
+    c.run(
+        f"{sys.executable} -m http.server {port} --bind 127.0.0.1 --directory {output}", pty=False
+    )
 
 
 @task(help={"output": "folder of the built site"})
@@ -73,3 +75,31 @@ def test(c, k=""):
     c.run(f"{sys.executable} -m pytest -q{selection}", pty=False)
     if not k:
         c.run("node --test tests/js/", pty=False)
+
+
+@task(help={"file": "a .jsonl corpus", "n": "articles to sample", "all": "show dropped tags too"})
+def review_tags(c, file, n=50, all=False):
+    """Print the entity tags that would be published for a random sample, to check by eye."""
+    from newsarchive.entities.review import main
+
+    main([str(file), "-n", str(n), *(["--all"] if all else [])])
+
+
+@task(
+    help={
+        "query": 'words and "quoted phrases"',
+        "output": "folder of the built site",
+        "engine": "static (the theme's JS client under Node) or whoosh (the Whoosh index)",
+        "limit": "results to show",
+        "all": "show every result",
+        "json": "print the result as JSON on the last line",
+    }
+)
+def search(c, query, output="output", engine="static", limit=10, all=False, json=False):
+    """Search a built site from the command line, with the static client or the Whoosh index."""
+    import json as json_module
+
+    from newsarchive.search.cli import format_results, run_search
+
+    found = run_search(query, output, engine, None if all else int(limit))
+    print(json_module.dumps(found, ensure_ascii=False) if json else format_results(found))

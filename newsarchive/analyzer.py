@@ -17,6 +17,8 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from whoosh.analysis import Filter, Token, Tokenizer
+
 from newsarchive.arabic import normalize
 
 # Combining marks that belong inside a word (Python's \w has letters and digits but no marks).
@@ -27,6 +29,8 @@ _MARKS = (
     "\u1dc0-\u1dff\u200c\u200d\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f"
 )
 TOKEN_RE = re.compile(rf"(?:[^\W_]|[{_MARKS}])+")
+# Same tokens for any text without "_", about twice as fast (one character class).
+_FAST_TOKEN_RE = re.compile(rf"[\w{_MARKS}]+")
 # After normalisation, digit runs and letter runs become separate words.
 DIGIT_SPLIT_RE = re.compile(r"[0-9]+|[^0-9]+")
 
@@ -58,17 +62,17 @@ MIN_STEM_AFTER_CLITIC = 3
 # Suffixes in light10 order (after normalisation ة is ه and ية is يه), each tried once, with
 # the letters that must remain. Departures from light10, for names:
 # - ي and يه are kept (nisba): سعودي/سعودية stay apart from سعود, كاظمي stays كاظمي;
-# - ان needs 4 letters left (سلمان, لبنان, ايران are not cut to سلم, لبن, اير);
-# - ون/ين need 3 letters left (حسين stays whole).
-SUFFIXES = (("ها", 2), ("ان", 4), ("ات", 2), ("ون", 3), ("ين", 3), ("ه", 2))
+# - the dual and plural endings ان ون ين need 4 letters left, the shortest base of a sound
+#   plural (معلمون, لاعبين): سلمان, لبنان, قانون, تعاون, برلين, بوتين, حسين stay whole.
+SUFFIXES = (("ها", 2), ("ان", 4), ("ات", 2), ("ون", 4), ("ين", 4), ("ه", 2))
 
 # Names and words that the suffix rules would merge with another common word.
 KEEP_WHOLE = frozenset(
     {
+        "ابها",  # Abha, not اب (father)
         "بحرين",  # not بحر (sea)
+        "رياضه",  # sport, not رياض (Riyadh)
         "فلسطين",
-        "بوتين",
-        "ياسين",
         "امارات",  # the UAE, not اماره (emirate)
         "عرفات",
         "فرات",
@@ -85,7 +89,9 @@ KEEP_WHOLE = frozenset(
 
 ALLAH = "الله"
 # الله with a clitic in front: all mean the name itself (لله is ل + الله).
-_ALLAH_FORMS = frozenset({"الله", "والله", "فالله", "بالله", "وبالله", "تالله", "لله", "ولله", "فلله"})
+_ALLAH_FORMS = frozenset(
+    {"الله", "والله", "فالله", "بالله", "وبالله", "تالله", "لله", "ولله", "فلله"}
+)
 
 
 @lru_cache(maxsize=262144)
@@ -129,9 +135,19 @@ def exact_forms(token: str) -> tuple[str, ...]:
     )
 
 
+@lru_cache(maxsize=262144)
+def token_terms(token: str) -> tuple[str, ...]:
+    """Terms of one token (the cached unit of work: corpus text repeats its tokens a lot)."""
+    return tuple(stem(form) for form in exact_forms(token))
+
+
+def _token_re(text: str) -> re.Pattern[str]:
+    return _FAST_TOKEN_RE if "_" not in text else TOKEN_RE
+
+
 def exact_spans(text: str) -> Iterator[tuple[str, int, int]]:
     """Yield each exact form with the start and end offsets of its token in the text."""
-    for match in TOKEN_RE.finditer(text):
+    for match in _token_re(text).finditer(text):
         start, end = match.span()
         for form in exact_forms(match.group()):
             yield form, start, end
@@ -139,12 +155,16 @@ def exact_spans(text: str) -> Iterator[tuple[str, int, int]]:
 
 def analyze_spans(text: str) -> list[tuple[str, int, int]]:
     """Terms of the text, in order, each with its token's (start, end) code-point offsets."""
-    return [(stem(form), start, end) for form, start, end in exact_spans(text)]
+    return [
+        (term, match.start(), match.end())
+        for match in _token_re(text).finditer(text)
+        for term in token_terms(match.group())
+    ]
 
 
 def analyze(text: str) -> list[str]:
     """Terms of the text, in order (the query side; the JS analyze() gives the same list)."""
-    return [stem(form) for form, _start, _end in exact_spans(text)]
+    return [term for token in _token_re(text).findall(text) for term in token_terms(token)]
 
 
 def index_terms(text: str) -> list[list[str]]:
@@ -170,8 +190,6 @@ def exact(text: str) -> list[str]:
 
 
 # --- Whoosh adapter -----------------------------------------------------------------------------
-
-from whoosh.analysis import Filter, Token, Tokenizer  # noqa: E402
 
 
 class ArabicTokenizer(Tokenizer):
@@ -210,7 +228,7 @@ class ArabicTokenizer(Tokenizer):
 
 
 class ArabicStemFilter(Filter):
-    """Whoosh filter: exact form to term; when indexing, bare-clitic variants at the same position."""
+    """Whoosh filter: exact form to term, plus bare-clitic variants when indexing."""
 
     def __eq__(self, other):
         return type(other) is type(self)
@@ -227,7 +245,7 @@ class ArabicStemFilter(Filter):
 
 
 def ArabicAnalyzer():  # noqa: N802 - named like Whoosh's analyzer factories
-    """Whoosh analyzer for the stemmed field: same terms as analyze(), plus variants when indexing."""
+    """Whoosh analyzer, stemmed field: the terms of analyze(), plus variants when indexing."""
     return ArabicTokenizer() | ArabicStemFilter()
 
 

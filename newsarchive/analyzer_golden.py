@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from newsarchive.analyzer import TOKEN_RE, analyze, stem_alternatives, exact
+from newsarchive.analyzer import TOKEN_RE, analyze, exact, stem_alternatives
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "saudinewsnet.jsonl.gz"

@@ -7,7 +7,9 @@ import unicodedata
 from collections.abc import Iterator
 
 # Harakat, Quranic marks and superscript alef: they never change which word is meant.
-DIACRITICS_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]")
+DIACRITICS_RE = re.compile(
+    "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]"
+)
 TATWEEL = "\u0640"
 # Zero-width and direction-control characters that scraped text carries invisibly.
 INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")

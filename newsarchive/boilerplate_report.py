@@ -33,6 +33,8 @@ def print_report(path: Path | str, sample: int = 5) -> None:
         for line in rng.sample(lines[rule], min(sample, len(lines[rule]))):
             print(f"  | {line}")
     longest = sorted((line for group in lines.values() for line in group), key=word_count)[-sample:]
-    print(f"\nlongest removed lines (a real sentence would be longer than {SHORT_LINE_WORDS} words):")
+    print(
+        f"\nlongest removed lines (a real sentence would be longer than {SHORT_LINE_WORDS} words):"
+    )
     for line in longest:
         print(f"  {word_count(line):3d} words | {line}")

@@ -10,7 +10,15 @@ from newsarchive.arabic import fold_presentation_forms
 
 # Pelican-style metadata lines that may open a file; they override what is inferred.
 METADATA_KEYS = (
-    "title", "date", "source", "source_id", "category", "url", "author", "slug", "summary"
+    "title",
+    "date",
+    "source",
+    "source_id",
+    "category",
+    "url",
+    "author",
+    "slug",
+    "summary",
 )
 METADATA_RE = re.compile(r"^(?P<key>[A-Za-z_]+):[ \t]*(?P<value>.*)$")
 # Recurring boilerplate is looked for only this many lines from each end of the body.

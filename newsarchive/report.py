@@ -82,7 +82,9 @@ class BuildReport:
         """The report as plain JSON-ready data, in a stable order."""
         return {
             "inputs": len(self.inputs),
-            "counts": {name: self.counts().get(name, 0) for name in (PUBLISHED, DUPLICATE, SKIPPED)},
+            "counts": {
+                name: self.counts().get(name, 0) for name in (PUBLISHED, DUPLICATE, SKIPPED)
+            },
             "files": {
                 key: {name: value for name, value in vars(fate).items() if value not in (None, [])}
                 for key, fate in sorted(self.inputs.items())

@@ -17,7 +17,9 @@ def shared_path(*parts: str) -> Path:
     """Path to a file in ../shared, skipping the test with a clear message when it is absent."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"shared data not found: {path} (tests that use the real corpus need ../shared)")
+        pytest.skip(
+            f"shared data not found: {path} (tests that use the real corpus need ../shared)"
+        )
     return path
 
 

@@ -147,6 +147,7 @@ def test_short_words_get_no_clitic_alternative():
     "group",
     [
         ("المعلمون", "المعلمين", "معلم"),  # sound masculine plural
+        ("اللاعبون", "اللاعبين", "لاعب", "لاعبان"),  # plural and dual
         ("الحكومات", "الحكومة", "حكومة"),  # feminine plural and singular
         ("كتابه", "كتابها", "كتاب"),  # possessives
         ("السعودية", "سعودي", "السعوديون", "السعوديين", "السعوديات"),  # nisba kept as ي
@@ -174,6 +175,11 @@ def test_inflections_share_a_term(group):
         ("عبدالله", "عبدالل"),
         ("حسين", "حس"),
         ("جدة", "جد"),
+        ("أبها", "أب"),
+        ("الرياض", "الرياضة"),
+        ("برلين", "برل"),
+        ("قانون", "قان"),
+        ("التعاون", "تعا"),
     ],
 )
 def test_names_stay_apart_from_other_words(word, other):
@@ -332,7 +338,9 @@ def arabic_words(draw):
     word = draw(st.sampled_from(CLITICS)) + core + draw(st.sampled_from(ENDINGS))
     if draw(st.booleans()):
         at = draw(st.integers(0, len(word)))
-        word = word[:at] + draw(st.sampled_from(["\u064e", "\u0651", "\u0640", "\u0670"])) + word[at:]
+        word = (
+            word[:at] + draw(st.sampled_from(["\u064e", "\u0651", "\u0640", "\u0670"])) + word[at:]
+        )
     return word
 
 

@@ -25,6 +25,8 @@ PAGES = {
     "home": "",
     "article": SEED,
     "archives": "archives/",
+    "month": "archives/2015/07/",
+    "sources": "sources/",
     "404": "404.html",
 }
 PHONE = {"width": 390, "height": 844}
@@ -86,7 +88,10 @@ def test_seed_article_renders_right_to_left(visit):
     v.open(SEED)
     page = v.page
     assert page.evaluate("getComputedStyle(document.documentElement).direction") == "rtl"
-    assert page.evaluate("getComputedStyle(document.querySelector('.article-body p')).direction") == "rtl"
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('.article-body p')).direction")
+        == "rtl"
+    )
     assert page.locator("h1").inner_text().strip() == SEED_TITLE
     assert page.title().startswith(SEED_TITLE)
 
@@ -121,13 +126,16 @@ def test_arabic_font_is_served_by_the_site(visit):
     v = visit()
     v.open(SEED)
     loaded = v.page.evaluate(
-        "[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family.replace(/\"/g, ''))"
+        "[...document.fonts].filter(f => f.status === 'loaded')"
+        ".map(f => f.family.replace(/\"/g, ''))"
     )
     assert "Noto Naskh Arabic" in loaded
     assert "Noto Kufi Arabic" in loaded
     fonts = [url for url in v.requests if url.endswith(".woff2")]
     assert fonts and all(url.startswith(v.base + "theme/fonts/") for url in fonts)
-    body_font = v.page.evaluate("getComputedStyle(document.querySelector('.article-body')).fontFamily")
+    body_font = v.page.evaluate(
+        "getComputedStyle(document.querySelector('.article-body')).fontFamily"
+    )
     assert body_font.startswith('"Noto Naskh Arabic"')
 
 

@@ -536,3 +536,64 @@ def test_entity_index_and_letters_exist(built_site):
     assert "letters/ب/" in letters
     kaf = (built_site / "entities" / "letters" / "ب" / "index.html").read_text("utf-8")
     assert "بغداد" in kaf
+
+
+# --- a small site built with a stand-in tagger ------------------------------------------------
+
+STUB_ARTICLES = {
+    "baghdad-1": ("2015-07-02", "وفد سعودي في بغداد", "وصل وفد سعودي إلى بغداد لبحث التعاون."),
+    "baghdad-2": ("2015-07-10", "بغداد تستضيف مؤتمرا", "تستضيف بغداد مؤتمرا للطاقة."),
+    "baghdad-3": ("2015-08-05", "معرض الكتاب في بغداد", "افتتح في بغداد معرض الكتاب."),
+}
+
+
+@pytest.fixture
+def stub_site(tmp_path, monkeypatch):
+    """Build a three-article site whose tagger tags بغداد; return (build, spy)."""
+    from newsarchive.build import build_site
+    from newsarchive.entities import pipeline
+
+    content = tmp_path / "content"
+    content.mkdir()
+    for slug, (day, title, body) in STUB_ARTICLES.items():
+        (content / f"{slug}.txt").write_text(
+            f"Title: {title}\nDate: {day}\nSource: صحيفة الرياض\n\n{body}\n", "utf-8"
+        )
+    spy = SpyTagger()
+    monkeypatch.setattr(pipeline, "load_tagger", lambda: spy)
+
+    def build(**settings):
+        output = tmp_path / "output"
+        build_site(content, output, CACHE_PATH=str(tmp_path / "cache"), **settings)
+        return output
+
+    return build, spy
+
+
+def test_entity_pages_paginate_and_rebuild_uses_cache(stub_site):
+    build, spy = stub_site
+    output = build(ENTITIES_PER_PAGE=2)
+    first = output / "entities" / "loc" / "بغداد" / "index.html"
+    second = output / "entities" / "loc" / "بغداد" / "page" / "2" / "index.html"
+    assert "baghdad-3" in first.read_text("utf-8") and "baghdad-2" in first.read_text("utf-8")
+    assert "baghdad-1" in second.read_text("utf-8")  # oldest on the second page
+    months = first.read_text("utf-8")
+    assert "يوليو 2015" in months and "أغسطس 2015" in months
+    assert len(spy.calls) == 3
+
+    build(ENTITIES_PER_PAGE=2)
+    assert len(spy.calls) == 3  # nothing changed: every article came from the cache
+
+
+def test_related_articles_listed_on_article_page(stub_site):
+    build, _ = stub_site
+    html = (build() / "articles" / "baghdad-1" / "index.html").read_text("utf-8")
+    related = html.split('class="related"', 1)[1]
+    assert related.index("baghdad-3") < related.index("baghdad-2")  # newest first on ties
+
+
+def test_entities_can_be_turned_off(stub_site):
+    build, spy = stub_site
+    output = build(ENTITIES_ENABLED=False)
+    assert not (output / "entities" / "loc").exists()
+    assert spy.calls == []

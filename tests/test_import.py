@@ -6,13 +6,12 @@ import gzip
 import json
 
 import pytest
+from conftest import shared_path
 
 from newsarchive.boilerplate import SHORT_LINE_WORDS, word_count
 from newsarchive.boilerplate_report import removal_stats
 from newsarchive.corpus_import import import_corpus
 from newsarchive.rawarticle import parse_article
-
-from conftest import shared_path
 
 RECORD = {
     "id": "snn-0000test0001",

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from conftest import REPO
 
 from newsarchive import boilerplate as bp
 from newsarchive.rawarticle import parse_article
 from newsarchive.textfile import UnreadableFile, decode_bytes
-
-from conftest import REPO
 
 SEED = (REPO / "content" / "000_98ca48b0d465946a.txt").read_text(encoding="utf-8")
 SEED_TITLE = "الكاظمي يطالب بتكثيف الجهد الاستخباري للإيقاع بالعصابات الإرهابية بالعراق"

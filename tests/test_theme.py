@@ -17,6 +17,7 @@ CSP = (
 )
 NAV = ["الرئيسية", "الأرشيف", "المصادر", "التصنيفات", "الكيانات", "البحث"]
 FIXTURE_CONTENT = Path(__file__).resolve().parent / "fixtures" / "content"
+TEMPLATES = Path(__file__).resolve().parents[1] / "theme" / "templates"
 
 
 class Page(HTMLParser):
@@ -51,7 +52,9 @@ class Page(HTMLParser):
 
     def find(self, tag: str, **attrs) -> list[dict]:
         """Attributes of every `tag` element whose attributes include the given ones."""
-        return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())]
+        return [
+            a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())
+        ]
 
 
 def pages_of(site: Path) -> list[Path]:
@@ -184,7 +187,9 @@ def test_undated_article_shows_no_placeholder_date(built_site, pages):
     page = pages["articles/000_98ca48b0d465946a/index.html"]
     assert "بدون تاريخ" in page.text
     assert not page.find("time")
-    assert "1970" not in (built_site / "articles/000_98ca48b0d465946a/index.html").read_text("utf-8")
+    assert "1970" not in (built_site / "articles/000_98ca48b0d465946a/index.html").read_text(
+        "utf-8"
+    )
     assert "1970" not in (built_site / "index.html").read_text("utf-8")
 
 
@@ -205,9 +210,7 @@ def test_listing_shows_every_article_with_date_and_source(pages):
     assert "بدون تاريخ" in home.text
 
 
-@pytest.mark.parametrize(
-    ("month", "label"), [("2015/07", "يوليو 2015"), ("2015/08", "أغسطس 2015")]
-)
+@pytest.mark.parametrize(("month", "label"), [("2015/07", "يوليو 2015"), ("2015/08", "أغسطس 2015")])
 def test_archives_list_months_in_arabic(pages, month, label):
     archives = pages["archives/index.html"]
     links = archives.find("a", href=f"../archives/{month}/")
@@ -225,13 +228,21 @@ def test_archives_keep_undated_articles_apart(pages):
 
 @pytest.mark.parametrize(
     ("count", "words"),
-    [(1, "خبر واحد"), (2, "خبران"), (3, "3 أخبار"), (10, "10 أخبار"), (11, "11 خبرًا"),
-     (100, "100 خبر"), (103, "103 أخبار"), (250, "250 خبرًا")],
+    [
+        (1, "خبر واحد"),
+        (2, "خبران"),
+        (3, "3 أخبار"),
+        (10, "10 أخبار"),
+        (11, "11 خبرًا"),
+        (100, "100 خبر"),
+        (103, "103 أخبار"),
+        (250, "250 خبرًا"),
+    ],
 )
 def test_news_count_agrees_in_arabic(count, words):
     from jinja2 import Environment, FileSystemLoader
 
-    env = Environment(loader=FileSystemLoader(Path(__file__).resolve().parents[1] / "theme" / "templates"))
+    env = Environment(loader=FileSystemLoader(TEMPLATES))
     macros = env.get_template("_macros.html").module
     assert str(macros.news_count(count)).strip() == words
 
@@ -240,8 +251,9 @@ def test_news_count_agrees_in_arabic(count, words):
 def paged_site(tmp_path_factory) -> Path:
     """The fixture site built with one article a page, to exercise pagination."""
     root = tmp_path_factory.mktemp("paged")
-    build_site(FIXTURE_CONTENT, root / "output", CACHE_PATH=str(root / "cache"), DEFAULT_PAGINATION=1)
-    return root / "output"
+    output = root / "output"
+    build_site(FIXTURE_CONTENT, output, CACHE_PATH=str(root / "cache"), DEFAULT_PAGINATION=1)
+    return output
 
 
 def test_pagination_links_newer_and_older_pages(paged_site):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
@@ -88,6 +89,7 @@ class Catalog:
         self.by_article: dict[str, list[tuple[str, int]]] = {}
         acronyms: dict[str, set[str]] = defaultdict(set)
         newest_first = sorted(self.docs.values(), key=_newest_key)
+        self._rank = {doc.id: rank for rank, doc in enumerate(newest_first)}
         for doc in newest_first:
             row = []
             for local in doc.entities:
@@ -157,16 +159,19 @@ class Catalog:
             if len(others) <= max_articles:
                 shared.update(others)
         shared.pop(doc_id, None)
-        ranked = sorted(shared, key=lambda other: (-shared[other], _newest_key(self.docs[other])))
-        return ranked[:limit]
+        # One integer per candidate: more shared entities first, then newer (lower rank) first.
+        size = len(self._rank)
+        rank = self._rank
+        best = heapq.nsmallest(limit, shared.items(), key=lambda kv: rank[kv[0]] - kv[1] * size)
+        return [other for other, _ in best]
 
     def cooccurring(self, eid: str, limit: int = 10) -> list[tuple[Entity, int]]:
         """Entities that share the most articles with this one."""
         together: Counter = Counter()
         for doc_id in self.entities[eid].article_ids:
             together.update(other for other, _ in self.by_article[doc_id] if other != eid)
-        ranked = sorted(together.items(), key=lambda kv: (-kv[1], kv[0]))
-        return [(self.entities[other], n) for other, n in ranked[:limit]]
+        best = heapq.nsmallest(limit, together.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [(self.entities[other], n) for other, n in best]
 
     def ranked(self, type_: str | None = None) -> list[Entity]:
         """Entities (of one type, or all) by number of articles, then name."""

@@ -48,21 +48,22 @@ def train_clusters(
     vocab = {w: i for i, w in enumerate(ranked[:vocab_size])}
     contexts = {w: i for i, w in enumerate(ranked[:context_size])}
     n_vocab, n_ctx = len(vocab), len(contexts)
-    cooc = np.zeros(n_vocab * 2 * n_ctx, dtype=np.float64)
+    pairs = []
     for doc in docs:
         v = np.fromiter((vocab.get(w, -1) for w in doc), dtype=np.int64, count=len(doc))
         c = np.fromiter((contexts.get(w, -1) for w in doc), dtype=np.int64, count=len(doc))
-        for left_v, left_c, offset in ((v[1:], c[:-1], 0), (v[:-1], c[1:], n_ctx)):
-            keep = (left_v >= 0) & (left_c >= 0)
-            idx = left_v[keep] * 2 * n_ctx + left_c[keep] + offset
-            cooc += np.bincount(idx, minlength=cooc.size)
+        # Left neighbour in the first n_ctx columns, right neighbour in the next n_ctx.
+        for word, ctx, offset in ((v[1:], c[:-1], 0), (v[:-1], c[1:], n_ctx)):
+            keep = (word >= 0) & (ctx >= 0)
+            pairs.append(word[keep] * 2 * n_ctx + ctx[keep] + offset)
+    cooc = np.bincount(np.concatenate(pairs), minlength=n_vocab * 2 * n_ctx).astype(np.float32)
     matrix = cooc.reshape(n_vocab, 2 * n_ctx)
     # Positive pointwise mutual information, then an SVD of the (small) context Gram matrix.
     total = matrix.sum()
     rows = matrix.sum(axis=1, keepdims=True) + 1e-9
     cols = matrix.sum(axis=0, keepdims=True) + 1e-9
     with np.errstate(divide="ignore"):
-        ppmi = np.maximum(np.log(matrix * total / (rows * cols)), 0.0)
+        ppmi = np.maximum(np.log(matrix * (total / rows) / cols), 0.0).astype(np.float32)
     _, eigvecs = np.linalg.eigh(ppmi.T @ ppmi)
     vectors = ppmi @ eigvecs[:, ::-1][:, :dims]
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9

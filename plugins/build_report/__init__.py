@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from pelican import signals
+from pelican.log import LimitFilter
 
 from newsarchive.report import BuildReport, find_duplicates
 
@@ -44,6 +45,9 @@ class BuildReportPlugin:
     @classmethod
     def start(cls, pelican) -> None:
         """Start a report listing the content folder, and listen for warnings."""
+        # Pelican drops a warning it has logged before in this process; each build reports all.
+        LimitFilter._raised_messages.clear()
+        LimitFilter._group_count.clear()
         cls.report = BuildReport.for_folder(pelican.path)
         cls.handler = ReportHandler(cls.report)
         logging.getLogger().addHandler(cls.handler)

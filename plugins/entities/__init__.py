@@ -7,10 +7,10 @@ import os
 
 from pelican import signals
 
+from newsarchive.entities import pipeline
 from newsarchive.entities.aliases import load_aliases
 from newsarchive.entities.archive import by_letter, index_letter, month_rows
 from newsarchive.entities.names import TYPE_LABELS, TYPE_LABELS_PLURAL, TYPES
-from newsarchive.entities.pipeline import ArticleInput, build_catalog, load_tagger
 from newsarchive.entities.policy import Policy
 from newsarchive.entities.settings import DEFAULTS
 
@@ -34,7 +34,7 @@ def attach_entities(generator) -> None:
         return
     articles = generator.articles
     inputs = [
-        ArticleInput(
+        pipeline.ArticleInput(
             a.slug,
             a.title,
             a.metadata.get("plaintext"),
@@ -53,9 +53,9 @@ def attach_entities(generator) -> None:
     aliases = load_aliases(
         setting(settings, "ENTITIES_ALIASES_PATH"), setting(settings, "ENTITIES_STOPLIST_PATH")
     )
-    catalog = build_catalog(
+    catalog = pipeline.build_catalog(
         inputs,
-        tagger=load_tagger(),
+        tagger=pipeline.load_tagger(),
         aliases=aliases,
         policy=policy,
         cache_folder=cache,
@@ -71,7 +71,10 @@ def attach_entities(generator) -> None:
     generator.entity_catalog = catalog
     # Plain data for the search plugin, which only reads it.
     generator.context["entities"] = catalog.table()
-    settings["PAGINATED_TEMPLATES"].setdefault("entity", setting(settings, "ENTITIES_PER_PAGE"))
+    # Entity pages paginate like category pages, ENTITIES_PER_PAGE articles a page.
+    paginated = settings["PAGINATED_TEMPLATES"]
+    if paginated.get("entity") is None:
+        paginated["entity"] = setting(settings, "ENTITIES_PER_PAGE")
 
 
 def write_entity_pages(generator, writer) -> None:

@@ -21,6 +21,8 @@ DEFAULTS = {
     "RAW_READER_EXTENSIONS": ["txt"],
     "RAW_READER_MAX_BYTES": DEFAULT_MAX_BYTES,
 }
+# An author field longer than this is a sentence scraped into the wrong field.
+MAX_AUTHOR_WORDS = 10
 # Undated articles sort last and are kept out of the date archives; the page says 'undated'.
 UNDATED = datetime(1970, 1, 1)
 
@@ -63,6 +65,14 @@ class RawArticleReader(BaseReader):
             "boilerplate_removed": parsed.removed,
         }
         metadata.update(self.read_date(meta.pop("date", None), source_path))
+        author = meta.get("author", "")
+        if len(author.split()) > MAX_AUTHOR_WORDS:
+            log.warning(
+                "%s: author field of %d words is not a name; ignored",
+                source_path,
+                len(author.split()),
+            )
+            del meta["author"]
         if "url" in meta:
             metadata["original_url"] = meta.pop("url")
         for key, value in meta.items():
@@ -76,7 +86,9 @@ class RawArticleReader(BaseReader):
             try:
                 return {"date": self.process_metadata("date", value), "undated": False}
             except (ValueError, OverflowError) as error:
-                log.warning("%s: impossible date %r (%s); published undated", source_path, value, error)
+                log.warning(
+                    "%s: impossible date %r (%s); published undated", source_path, value, error
+                )
         else:
             log.warning("%s: no date given; published undated", source_path)
         return {"date": UNDATED, "undated": True}

@@ -51,19 +51,20 @@ const ARTICLE_PREFIXES = [
 const MIN_STEM_AFTER_ARTICLE = 2;
 const BARE_CLITICS = ["وب", "ول", "و", "ب", "ل"];
 const MIN_STEM_AFTER_CLITIC = 3;
+// Plural and dual endings need 4 letters left (see analyzer.py for why).
 const SUFFIXES = [
   ["ها", 2],
   ["ان", 4],
   ["ات", 2],
-  ["ون", 3],
-  ["ين", 3],
+  ["ون", 4],
+  ["ين", 4],
   ["ه", 2],
 ];
 const KEEP_WHOLE = new Set([
+  "ابها",
   "بحرين",
+  "رياضه",
   "فلسطين",
-  "بوتين",
-  "ياسين",
   "امارات",
   "عرفات",
   "فرات",

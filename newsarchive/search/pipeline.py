@@ -1,0 +1,55 @@
+"""Index and export in one call: what the Pelican plugin, the tasks and the bench run."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from newsarchive.search import DEFAULTS
+from newsarchive.search.documents import number_documents
+from newsarchive.search.export import export_search
+from newsarchive.search.index import build_index
+
+
+def build_search(
+    records: list[dict],
+    search_dir: Path | str,
+    index_dir: Path | str,
+    entities: list[dict] | None = None,
+    options: dict | None = None,
+) -> dict:
+    """Build the Whoosh index and the static files from plain records; return the manifest.
+
+    A record: {id, url, title, text, date, source, entities: [{name, ...}]}; options are
+    SEARCH_* settings (see newsarchive.search.DEFAULTS).
+    """
+    opts = {**DEFAULTS, **(options or {})}
+    started = time.perf_counter()
+    docs = number_documents(records)
+    archive = build_index(
+        docs,
+        index_dir,
+        title_boost=opts["SEARCH_TITLE_BOOST"],
+        entity_boost=opts["SEARCH_ENTITY_BOOST"],
+        limitmb=opts["SEARCH_INDEX_MB"],
+    )
+    indexed = time.perf_counter()
+    manifest = export_search(
+        archive,
+        search_dir,
+        entities,
+        head=opts["SEARCH_HEAD_SIZE"],
+        shard_kb=opts["SEARCH_SHARD_KB"],
+        cards_per_chunk=opts["SEARCH_CARDS_PER_CHUNK"],
+        snippet_chars=opts["SEARCH_SNIPPET_CHARS"],
+    )
+    manifest["timings"] = {
+        "index_s": round(indexed - started, 3),
+        "export_s": round(time.perf_counter() - indexed, 3),
+    }
+    return manifest
+
+
+def default_index_dir(output_path: Path | str) -> Path:
+    """Where the Whoosh index lives when SEARCH_INDEX_PATH is unset: beside the output folder."""
+    return Path(output_path).resolve().parent / "cache" / "search-index"

@@ -1,0 +1,60 @@
+"""Builds that can be trusted: deterministic, atomic, strict on request."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+
+import pytest
+from conftest import FIXTURE_CONTENT, REPO
+
+from newsarchive.build import build_site
+
+
+def digest_tree(root):
+    """Map each file under root to the sha256 of its bytes."""
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_building_twice_gives_byte_identical_output(built_site, tmp_path):
+    again = tmp_path / "again"
+    build_site(FIXTURE_CONTENT, again, CACHE_PATH=str(tmp_path / "cache"))
+    first, second = digest_tree(built_site), digest_tree(again)
+    assert first.keys() == second.keys()
+    differing = sorted(name for name in first if first[name] != second[name])
+    assert differing == []
+
+
+def test_a_failed_build_leaves_the_previous_site_whole(built_site, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    before = digest_tree(site)
+    with pytest.raises(Exception):  # noqa: B017 - any failure of the build will do
+        build_site(FIXTURE_CONTENT, site, THEME=str(tmp_path / "no-such-theme"))
+    assert digest_tree(site) == before
+
+
+def test_strict_build_fails_when_an_input_is_skipped(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    (content / "empty.txt").write_bytes(b"")
+    command = [sys.executable, "-m", "invoke", "build", "--content", str(content)]
+    lenient = subprocess.run(
+        [*command, "--output", str(tmp_path / "a")], cwd=REPO, capture_output=True, text=True
+    )
+    assert lenient.returncode == 0, lenient.stderr
+    assert "skipped empty.txt: could not read: file is empty" in lenient.stdout
+    strict = subprocess.run(
+        [*command, "--output", str(tmp_path / "b"), "--strict"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert strict.returncode != 0
+    assert "1 input(s) skipped" in strict.stderr
