@@ -103,3 +103,35 @@ def search(c, query, output="output", engine="static", limit=10, all=False, json
 
     found = run_search(query, output, engine, None if all else int(limit))
     print(json_module.dumps(found, ensure_ascii=False) if json else format_results(found))
+
+
+@task(name="analyzer-golden", help={"corpus": "a .jsonl or .jsonl.gz corpus", "size": "tokens"})
+def analyzer_golden(c, corpus="", size=22000):
+    """Rewrite tests/data/analyzer_golden.tsv (distinct corpus tokens and their analyses)."""
+    from newsarchive.analyzer_golden import main
+
+    main([*(["--corpus", corpus] if corpus else []), "--size", str(size)])
+
+
+@task(name="ner-train", help={"corpus": "also rebuild the word clusters from this JSONL corpus"})
+def ner_train(c, corpus=""):
+    """Train the committed NER model on ANERcorp train (same data and seed give the same model)."""
+    from newsarchive.ner.train import retrain
+
+    retrain(corpus=corpus or None)
+
+
+@task(
+    name="ner-eval",
+    help={
+        "file": "a CoNLL file (token TAB IOB2 tag)",
+        "json": "print the scores as JSON on the last line",
+        "model": "a model file other than the committed one",
+        "org_patterns": "add the head-noun organisation patterns the site uses",
+    },
+)
+def ner_eval(c, file, json=False, model="", org_patterns=False):
+    """Score the NER model on a CoNLL file: P/R/F1 per type and micro, exact spans."""
+    from newsarchive.ner.train import report
+
+    report(file, model or None, as_json=json, org_patterns=org_patterns)

@@ -49,9 +49,9 @@ def main() -> None:
     args = parser.parse_args()
     if not SAMPLE.exists():
         sys.exit(f"shared corpus not found: {SAMPLE}")
-    from newsarchive.ner import Tagger
+    from newsarchive.entities.pipeline import load_tagger
 
-    tagger = CountingTagger(Tagger.load())
+    tagger = CountingTagger(load_tagger())
     articles = [ArticleInput(i, None, text) for i, text in sample_articles(SAMPLE, args.n)]
     changed = [*articles[:-1], ArticleInput(articles[-1].id, None, articles[-1].plaintext + " .")]
     with tempfile.TemporaryDirectory() as cache:

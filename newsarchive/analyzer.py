@@ -141,13 +141,14 @@ def token_terms(token: str) -> tuple[str, ...]:
     return tuple(stem(form) for form in exact_forms(token))
 
 
-def _token_re(text: str) -> re.Pattern[str]:
+def token_pattern(text: str) -> re.Pattern[str]:
+    """The fastest regex that finds exactly TOKEN_RE's tokens in this text."""
     return _FAST_TOKEN_RE if "_" not in text else TOKEN_RE
 
 
 def exact_spans(text: str) -> Iterator[tuple[str, int, int]]:
     """Yield each exact form with the start and end offsets of its token in the text."""
-    for match in _token_re(text).finditer(text):
+    for match in token_pattern(text).finditer(text):
         start, end = match.span()
         for form in exact_forms(match.group()):
             yield form, start, end
@@ -157,19 +158,29 @@ def analyze_spans(text: str) -> list[tuple[str, int, int]]:
     """Terms of the text, in order, each with its token's (start, end) code-point offsets."""
     return [
         (term, match.start(), match.end())
-        for match in _token_re(text).finditer(text)
+        for match in token_pattern(text).finditer(text)
         for term in token_terms(match.group())
     ]
 
 
 def analyze(text: str) -> list[str]:
     """Terms of the text, in order (the query side; the JS analyze() gives the same list)."""
-    return [term for token in _token_re(text).findall(text) for term in token_terms(token)]
+    return [term for token in token_pattern(text).findall(text) for term in token_terms(token)]
+
+
+@lru_cache(maxsize=262144)
+def token_index_terms(token: str) -> tuple[tuple[str, ...], ...]:
+    """Per word of one token, its term followed by its bare-clitic variants."""
+    return tuple((stem(form), *stem_alternatives(form)) for form in exact_forms(token))
 
 
 def index_terms(text: str) -> list[list[str]]:
     """Per word, the terms to index at its position: the term first, then bare-clitic variants."""
-    return [[stem(form), *stem_alternatives(form)] for form, _start, _end in exact_spans(text)]
+    return [
+        list(terms)
+        for token in token_pattern(text).findall(text)
+        for terms in token_index_terms(token)
+    ]
 
 
 def analyze_word(word: str) -> str | None:
@@ -212,7 +223,8 @@ class ArabicTokenizer(Tokenizer):
         **kwargs,
     ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        pieces = exact_spans(value) if tokenize else [(value, 0, len(value))]
+        # Untokenised values (Whoosh's prefix and wildcard queries) are still normalised.
+        pieces = exact_spans(value) if tokenize else [(normalize(value).lower(), 0, len(value))]
         for pos, (form, start, end) in enumerate(pieces, start_pos):
             token.text = form
             token.boost = 1.0

@@ -50,7 +50,12 @@ class Visit:
         self.page = self.context.new_page()
         self.requests: list[str] = []
         self.console: list[str] = []
+        self.failed: list[str] = []
         self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on(
+            "response",
+            lambda response: response.status >= 400 and self.failed.append(response.url),
+        )
         self.page.on(
             "console",
             lambda message: self.console.append(f"{message.type}: {message.text}"),
@@ -119,7 +124,7 @@ def test_no_request_leaves_the_site_and_csp_holds(visit, name):
     assert outside == []
     assert v.page.evaluate("window.__cspViolations") == []
     problems = [m for m in v.console if m.startswith(("error", "pageerror"))]
-    assert problems == []
+    assert problems == [], v.failed
 
 
 def test_arabic_font_is_served_by_the_site(visit):

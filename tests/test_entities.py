@@ -22,6 +22,7 @@ from newsarchive.entities.tagging import CachedTagger, chunks, tag_chunked
 from newsarchive.ner import Mention
 
 ALIASES = load_aliases()
+TYPES_ = ["PER", "LOC", "ORG", "MISC"]
 SEED = Path(__file__).parent / "fixtures" / "content" / "000_98ca48b0d465946a.txt"
 
 
@@ -490,10 +491,10 @@ SEED_ENTITIES = [
 ]
 
 
-def tag_links(html: str) -> dict[str, str]:
-    """Entity tag links of an article page: name → href."""
-    links = re.findall(r'<a class="entity-tag[^"]*" href="([^"]+)"[^>]*>([^<]+)</a>', html)
-    return {name: href for href, name in links}
+def tag_links(html: str) -> dict[str, tuple[str, str]]:
+    """Entity tag links of an article page: entity id → (shown name, href)."""
+    pattern = r'<a class="entity-tag[^"]*" href="([^"]+)" data-entity-id="([^"]+)">([^<]+)</a>'
+    return {eid: (name, href) for href, eid, name in re.findall(pattern, html)}
 
 
 @pytest.fixture(scope="module")
@@ -505,9 +506,11 @@ def seed_page(built_site) -> tuple[Path, str]:
 @pytest.mark.parametrize(("type_", "name"), SEED_ENTITIES)
 def test_seed_article_links_its_entities(seed_page, type_, name):
     page, html = seed_page
-    links = {name_key(n): (n, href) for n, href in tag_links(html).items()}
-    assert name_key(name) in links, f"{name} not among tags {sorted(links)}"
-    _, href = links[name_key(name)]
+    links = tag_links(html)
+    eid = f"{type_.upper()}:{name_key(name)}"
+    assert eid in links, f"{name} not among tags {sorted(links)}"
+    shown, href = links[eid]
+    assert name_key(name) in name_key(shown)  # shown by a full form (داعش may be تنظيم داعش)
     target = (page.parent / unquote(href)).resolve() / "index.html"
     assert f"/entities/{type_}/" in target.as_posix()
     entity_html = target.read_text("utf-8")
@@ -515,9 +518,10 @@ def test_seed_article_links_its_entities(seed_page, type_, name):
 
 
 def test_seed_article_has_no_masthead_or_surname_tags(seed_page):
-    names = {name_key(n) for n in tag_links(seed_page[1])}
-    assert name_key("محمد الباز") not in names  # the editor in the masthead
-    assert name_key("الكاظمي") not in names  # merged into مصطفى الكاظمي
+    ids = set(tag_links(seed_page[1]))
+    assert "PER:" + name_key("محمد الباز") not in ids  # the editor in the masthead
+    assert "PER:" + name_key("الكاظمي") not in ids  # merged into مصطفى الكاظمي
+    assert len(ids) == len({i.split(":", 1)[1] for i in ids})  # one tag per name
 
 
 def test_entity_page_shows_type_and_count(built_site):
@@ -597,3 +601,232 @@ def test_entities_can_be_turned_off(stub_site):
     output = build(ENTITIES_ENABLED=False)
     assert not (output / "entities" / "loc").exists()
     assert spy.calls == []
+
+
+def test_model_version_follows_the_model_file(tmp_path):
+    from newsarchive.entities.tagging import model_version
+
+    class FileTagger:
+        model_path = tmp_path / "model.crfsuite"
+
+    FileTagger.model_path.write_bytes(b"weights v1")
+    first = model_version(FileTagger())
+    assert model_version(FileTagger()) == first
+    FileTagger.model_path.write_bytes(b"weights v2")
+    assert model_version(FileTagger()) != first
+
+
+# --- cleaning tagger spans ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("surface", "type_", "expected"),
+    [
+        ("تنظيم «داعش»", "ORG", "داعش"),  # quotes inside the span
+        ("تنظيم داعش المندحرة", "ORG", "داعش"),  # a describing word after the name
+        ("عبداللطيف آل", "PER", None),  # cut short: a lone first name is not published
+        ("عبدالعزيز للعلوم", "PER", None),  # مدينة الملك عبدالعزيز للعلوم
+        ("شركة البلد الأمين الدكتور", "ORG", "شركة البلد الأمين"),  # a title after the name
+        ("الجنرال مايكل كوريلا", "PER", "مايكل كوريلا"),
+    ],
+)
+def test_tagger_spans_are_trimmed(surface, type_, expected):
+    text = f"قال مصدر إن {surface} أعلن ذلك، وإن {surface} سيتابع."
+    ents = link_mentions(text, mentions_of(text, [(surface, type_)]), ALIASES)
+    published = Policy().select(ents, ALIASES.stop)
+    assert [e.key for e in published] == ([name_key(expected)] if expected else [])
+
+
+def test_split_off_nasab_joins_the_name():
+    text = "بعث برقية شكر للملك عبدالله الثاني ابن الحسين ملك الأردن."
+    found = mentions_of(text, [("عبدالله الثاني", "PER"), ("ابن الحسين", "PER")])
+    ents = link_mentions(text, found, ALIASES)
+    assert [e.key for e in ents] == [name_key("عبدالله الثاني ابن الحسين")]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["المجلس الاستشاري", "المركز الدولي", "مركز", "حركة الرياح السطحية", "هيئة التدريس"],
+)
+def test_descriptions_are_not_published_as_organisations(name):
+    entity = LocalEntity("ORG", name_key(name), count=3, score=0.95)
+    assert not Policy().accepts(entity, ALIASES.stop)
+
+
+@pytest.mark.parametrize(
+    ("name", "type_", "published"),
+    [
+        ("والزلفي", "LOC", False),  # a و the linker could not explain
+        ("وريف", "LOC", False),
+        ("وليد المعلم", "PER", True),  # و belongs to the name
+        ("فيصل الشوشان", "PER", True),
+    ],
+)
+def test_unexplained_clitics_are_not_published(name, type_, published):
+    entity = LocalEntity(type_, name_key(name), count=2, score=0.95)
+    assert Policy().accepts(entity, ALIASES.stop) is published
+
+
+def test_gazetteer_place_needs_less_confidence():
+    places = {("LOC", name_key("ستوكهولم"))}
+    text = "مدن مثل ستوكهولم تعتذر عن الاستضافة."
+    found = mentions_of(text, [("ستوكهولم", "LOC")], score=0.69)
+    assert Policy().select(link_mentions(text, found, ALIASES), ALIASES.stop) == []
+    ents = link_mentions(text, found, ALIASES, gazetteer=places)
+    assert [e.key for e in Policy().select(ents, ALIASES.stop)] == [name_key("ستوكهولم")]
+
+
+def test_curated_names_the_tagger_missed_are_found():
+    text = "ذكرت وكالة الأنباء السعودية أن وفدا من جامعة الدول العربية وصل إلى بلبنان."
+    ents = link_mentions(text, [], ALIASES)
+    assert {(e.type, e.key) for e in ents} == {
+        key("ORG", "وكالة الأنباء السعودية"),
+        key("ORG", "جامعة الدول العربية"),
+    }  # one-word names (لبنان) are left to the tagger
+
+
+def test_tagger_span_reaching_past_a_curated_name_wins():
+    text = "أعلنت الأمم المتحدة الإنمائية برنامجها."
+    found = mentions_of(text, [("الأمم المتحدة الإنمائية", "ORG")])
+    ents = link_mentions(text, found, ALIASES)
+    assert [e.key for e in ents] == [name_key("الأمم المتحدة الإنمائية")]
+
+
+def test_no_model_means_no_tags_and_a_warning(monkeypatch, caplog, tmp_path):
+    import newsarchive.ner.tagger as tagger_module
+    from newsarchive.entities.pipeline import load_tagger
+
+    monkeypatch.setattr(tagger_module, "MODEL_FILE", tmp_path / "missing.crfsuite")
+    assert load_tagger() is None
+    assert "no model" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("قدم الوفد تقريره للأمم المتحدة أمس.", "الأمم المتحدة"),
+        ("صرح مصدر بوكالة الأنباء السعودية أمس.", "وكالة الأنباء السعودية"),
+        ("تعاون بين الرياض وجامعة الدول العربية.", "جامعة الدول العربية"),
+    ],
+)
+def test_curated_names_found_behind_a_clitic(text, expected):
+    assert [e.key for e in link_mentions(text, [], ALIASES)] == [name_key(expected)]
+
+
+@given(
+    st.text(alphabet="بغداد الكاظمي والعراق() «»\n.", max_size=200),
+    st.lists(
+        st.tuples(st.integers(0, 200), st.integers(0, 30), st.sampled_from(TYPES_)), max_size=8
+    ),
+)
+def test_linking_never_fails_on_odd_spans(text, spans):
+    mentions = [
+        Mention(text[s : s + n], t, min(s, len(text)), min(s + n, len(text)), 0.9)
+        for s, n, t in spans
+    ]
+    for ent in link_mentions(text, mentions, ALIASES):
+        assert ent.key and ent.type in {"PER", "LOC", "ORG"}
+
+
+@pytest.mark.parametrize(
+    ("surface", "expected"),
+    [
+        ("وأحمد الغامدي", "أحمد الغامدي"),
+        ("وعبد الله المطيري", "عبد الله المطيري"),
+        ("وليد الصمعاني", "وليد الصمعاني"),  # و is part of وليد
+        ("وائل كفوري", "وائل كفوري"),
+    ],
+)
+def test_conjunction_before_a_given_name_is_cut(surface, expected):
+    given = {("GIVEN", name_key(n)) for n in ("محمد", "أحمد", "وليد", "وائل", "ليد")}
+    text = f"وحضر اللقاء محمد الفهيد {surface} ومسؤولون آخرون."
+    ents = link_mentions(text, mentions_of(text, [(surface, "PER")]), ALIASES, gazetteer=given)
+    assert [e.key for e in ents] == [name_key(expected)]
+
+
+def test_unexplained_conjunction_before_a_person_is_not_published():
+    given = {("GIVEN", name_key(n)) for n in ("محمد", "جون")}
+    text = "وسيستقبل كيري الوفد غدا."
+    ents = link_mentions(
+        text, mentions_of(text, [("وسيستقبل كيري", "PER")]), ALIASES, gazetteer=given
+    )
+    assert Policy().select(ents, ALIASES.stop) == []
+
+
+@pytest.mark.parametrize(
+    ("forms", "expected"),
+    [
+        ({"أ ف ب": 5, "وكالة الأنباء الفرنسية": 1}, "وكالة الأنباء الفرنسية"),
+        ({"أ ف ب": 5}, "وكالة الأنباء الفرنسية"),  # the curated name, not the acronym
+    ],
+)
+def test_display_name_is_a_full_form(forms, expected):
+    key_ = name_key("وكالة الأنباء الفرنسية")
+    catalog = Catalog([Doc("a", None, [LocalEntity("ORG", key_, count=6, forms=forms)])], ALIASES)
+    assert catalog.entities[f"ORG:{key_}"].name == expected
+
+
+def test_real_tagger_on_a_100k_word_article_stops_at_max_chars():
+    from newsarchive.entities.pipeline import load_tagger
+
+    tagger = load_tagger()
+    if tagger is None:
+        pytest.skip("no NER model packaged yet")
+    sentence = "وصل الأمير محمد بن سلمان إلى بغداد لبحث التعاون مع الحكومة العراقية. "
+    text = sentence * (100_000 // len(sentence.split()) + 1)
+    found = CachedTagger(tagger, None, max_chars=50_000).tag(text)
+    assert found and all(m.end <= 50_000 for m in found)
+    assert all(text[m.start : m.end] == m.text for m in found)
+
+
+# --- entity pages in a real browser -----------------------------------------------------------
+
+ENTITY_PAGES = {
+    "entity": "entities/per/" + entity_slug("PER", name_key("مصطفى الكاظمي")) + "/",
+    "index": "entities/",
+    "letters": "entities/letters/",
+    "letter": "entities/letters/ب/",
+}
+AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize("name", ENTITY_PAGES)
+def test_entity_pages_in_browser_are_accessible_and_csp_clean(browser, site_server, name):
+    if not AXE.exists():
+        pytest.skip("axe-core missing: run npm install")
+    failed, violations = [], []
+    context = browser.new_context(locale="ar")
+    try:
+        page = context.new_page()
+        page.on("response", lambda r: r.status >= 400 and failed.append(r.url))
+        page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m))
+        page.goto(site_server + ENTITY_PAGES[name], wait_until="networkidle")
+        assert page.evaluate("document.documentElement.dir") == "rtl"
+        assert failed == [] and violations == []
+        # axe is injected as a script, which the CSP forbids: audit in a CSP-free context.
+        audit = browser.new_context(locale="ar", bypass_csp=True).new_page()
+        audit.goto(site_server + ENTITY_PAGES[name], wait_until="networkidle")
+        audit.add_script_tag(path=str(AXE))
+        result = audit.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        audit.context.close()
+    finally:
+        context.close()
+    serious = [
+        (v["id"], [n["target"] for n in v["nodes"]])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+
+
+def test_entity_tag_click_leads_to_the_entity_page(browser, site_server):
+    context = browser.new_context(locale="ar")
+    try:
+        page = context.new_page()
+        page.goto(site_server + f"articles/{SEED_SLUG}/", wait_until="networkidle")
+        page.locator(".entity-tag", has_text="مايكل كوريلا").click()
+        page.wait_for_load_state("networkidle")
+        assert page.locator("h1").inner_text() == "مايكل كوريلا"
+        assert page.locator(f'a[href*="articles/{SEED_SLUG}/"]').count() >= 1
+    finally:
+        context.close()

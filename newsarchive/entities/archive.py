@@ -70,12 +70,14 @@ def link_articles(
 
 
 def _display_name(forms: Counter, key: str, fallback: str) -> str:
-    """The most common full form (ties: longer, then alphabetical); an acronym or a surname
-    alone is not a full form of a longer name, so the curated name is used before them."""
-    words = len(key.split(" "))
-    full = {f: n for f, n in forms.items() if len(f.split(" ")) >= words}
+    """The most common full form (ties: longer, then alphabetical). An acronym or a surname is
+    not a full form of a longer name (أ ف ب, أوباما), so the curated name comes before them."""
+    letters = sum(ch.isalpha() for ch in key)
+    full = {f: n for f, n in forms.items() if sum(ch.isalpha() for ch in f) >= 0.6 * letters}
     if not full:
-        return fallback if fallback != key or not forms else _display_name(forms, "", fallback)
+        full = dict(forms) if fallback == key or not fallback else {fallback: 1}
+    if not full:
+        return fallback
     return min(full.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
 
 

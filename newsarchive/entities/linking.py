@@ -8,18 +8,23 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from newsarchive.entities.aliases import AliasTable
+from newsarchive.entities.curated import find_curated, merge_curated
 from newsarchive.entities.names import (
     GENERIC_HEADS,
+    ORG_HEAD_WORDS,
     TYPES,
     clean_surface,
     name_key,
     prefix_candidates,
+    strip_descriptors,
     strip_titles,
 )
 from newsarchive.ner import Mention
 
 # An acronym in brackets or quotes right after a name: وكالة الأنباء العراقية (واع) / "واع".
 _ACRONYM_RE = re.compile(r"\s*[(«\"“]\s*([^\W\d_]{2,8})\s*[)»\"”]", re.UNICODE)
+# Words that make the last name a father's name, not a surname: سلمان بن عبدالعزيز.
+_NASAB = frozenset({"بن", "ابن", "بنت"})
 
 
 @dataclass
@@ -34,6 +39,8 @@ class LocalEntity:
     supported: bool = False
     forms: Counter = field(default_factory=Counter)
     aliases: set[str] = field(default_factory=set)
+    gazetteer: bool = False  # a place name the gazetteers know (weaker than curated)
+    suspect: bool = False  # a person's name starting with an unexplained و
 
 
 @dataclass
@@ -46,17 +53,42 @@ class _Item:
     end: int
     supported: bool = False
     full: bool = True  # False when the mention only refers back (surname, acronym)
+    suspect: bool = False  # starts with a و the linker could not explain
 
 
-def clean_mentions(mentions: Iterable[Mention]) -> list[_Item]:
+def _join_nasab(mentions: list[Mention], text: str) -> list[Mention]:
+    """Join a person's name and the "ابن …" the tagger split off it: عبدالله الثاني ابن الحسين."""
+    joined: list[Mention] = []
+    for m in mentions:
+        prev = joined[-1] if joined else None
+        if (
+            prev is not None
+            and m.type == prev.type == "PER"
+            and 0 <= m.start - prev.end <= 1
+            and name_key(m.text.split(" ")[0]) in _NASAB
+        ):
+            end = m.end
+            joined[-1] = Mention(
+                text[prev.start : end], "PER", prev.start, end, min(prev.score, m.score)
+            )
+        else:
+            joined.append(m)
+    return joined
+
+
+def clean_mentions(mentions: Iterable[Mention], text: str | None = None) -> list[_Item]:
     """Clean each mention's surface form; drop spans with no letters or an unknown type."""
     items = []
-    for m in sorted(mentions, key=lambda m: (m.start, m.end)):
+    ordered = sorted(mentions, key=lambda m: (m.start, m.end))
+    if text is not None:
+        ordered = _join_nasab(ordered, text)
+    for m in ordered:
         if m.type not in TYPES:
             continue
         display = clean_surface(m.text)
         if m.type == "PER":
             display = strip_titles(display)
+        display = strip_descriptors(display, m.type)
         key = name_key(display)
         if key and any(ch.isalpha() for ch in key):
             items.append(_Item(m.type, display, key, float(m.score), m.start, m.end))
@@ -77,6 +109,8 @@ class _Known:
         self.aliases = aliases
         self.archive = archive
         self.gazetteer = gazetteer
+        # The list of given names is there (a build has it; unit tests may not).
+        self.has_given_names = ("GIVEN", "محمد") in gazetteer
         self.article = {(it.type, it.key) for it in items}
         for it in items:
             words = it.key.split(" ")
@@ -94,13 +128,29 @@ class _Known:
         )
 
 
+def _given_name(word_key: str, gazetteer: Collection) -> bool:
+    return ("GIVEN", word_key) in gazetteer or word_key.startswith("عبد")
+
+
 def _strip_prefix(item: _Item, known: _Known, archive: Collection) -> None:
     """Cut a clitic off the first word when what remains is a known name (or the cut is safe)."""
     if known.aliases.lookup(item.key) is not None or (item.type, item.key) in known.gazetteer:
         return  # the whole word is a name: لبنان is not ل + بنان
+    first = item.key.split(" ")[0]
+    if item.type == "PER" and " " in item.key and not _given_name(first, known.gazetteer):
+        # وأحمد الغامدي: a list of people, the و joined to a known given name.
+        for candidate, _ in prefix_candidates(item.display):
+            key = name_key(candidate)
+            if " " in key and _given_name(key.split(" ")[0], known.gazetteer):
+                item.display, item.key = candidate, key
+                return
+        if first.startswith("و") and known.has_given_names:
+            item.suspect = True  # وسيستقبل كيري: neither و + a given name nor a given name
     safe_cut = None
     for candidate, safe in prefix_candidates(item.display):
         key = name_key(candidate)
+        if item.type == "ORG" and key.split(" ")[0] in ORG_HEAD_WORDS:
+            safe = True  # لصندوق الأمير → صندوق …: the head noun is plain
         if known(item.type, key):
             item.display, item.key = candidate, key
             return
@@ -148,27 +198,42 @@ def _vote_types(items: list[_Item]) -> None:
         it.type = curated.get(it.key) or votes[it.key].most_common(1)[0][0]
 
 
-def _link_surnames(items: list[_Item]) -> None:
-    """Point a one-word person mention at the full name in the article that ends with it."""
-    full_by_surname: dict[str, list[_Item]] = {}
+def _name_parts(key: str) -> list[tuple[str, int]]:
+    """Shorter ways to refer to a full name: (part, rank), surnames (rank 0) before first names."""
+    words = key.split(" ")
+    parts = []
+    for n in range(1, len(words)):
+        if words[-n - 1] not in _NASAB and words[-n] not in _NASAB:
+            parts.append((" ".join(words[-n:]), 0))
+    for n in range(1, len(words)):
+        if words[n - 1] not in _NASAB:
+            parts.append((" ".join(words[:n]), 1))
+    return parts
+
+
+def _link_name_parts(items: list[_Item]) -> None:
+    """Point a short person mention (الكاظمي، عز الدين) at the full name in the article it is part
+    of: surnames first, then first names; when several people fit, the nearest one named before."""
+    full_by_part: dict[str, list[tuple[int, _Item]]] = {}
     for it in items:
-        words = it.key.split(" ")
-        if it.type == "PER" and len(words) > 1:
-            full_by_surname.setdefault(words[-1], []).append(it)
+        if it.type == "PER" and " " in it.key:
+            for part, rank in _name_parts(it.key):
+                full_by_part.setdefault(part, []).append((rank, it))
     for it in items:
-        if it.type != "PER" or " " in it.key or it.supported:
+        if it.type != "PER" or it.supported or it.key not in full_by_part:
             continue
-        fulls = full_by_surname.get(it.key)
+        candidates = full_by_part[it.key]
+        best_rank = min(rank for rank, _ in candidates)
+        fulls = [f for rank, f in candidates if rank == best_rank and f.key != it.key]
         if not fulls:
             continue
-        names = {f.key for f in fulls}
         earlier = [f for f in fulls if f.start < it.start]
-        if len(names) == 1:
+        if len({f.key for f in fulls}) == 1:
             target = fulls[0]
         elif earlier:
-            target = earlier[-1]  # the nearest full name given before
+            target = earlier[-1]
         else:
-            continue  # two people share the surname and neither came first: leave it alone
+            continue  # two people fit and neither came first: leave it alone
         it.key, it.supported, it.full = target.key, target.supported, False
 
 
@@ -185,7 +250,7 @@ def link_mentions(
     table maps names to canonical ones, acronyms in brackets join their name, and a surname
     joins the full name given in the same article.
     """
-    items = clean_mentions(mentions)
+    items = clean_mentions(merge_curated(mentions, find_curated(text, aliases)), text)
     known = _Known(aliases, items, archive_known, gazetteer)
     for it in items:
         _strip_prefix(it, known, archive_known)
@@ -197,7 +262,7 @@ def link_mentions(
         if owner is not None and owner is not it and " " not in it.key:
             it.type, it.key, it.supported, it.full = owner.type, owner.key, owner.supported, False
     _vote_types(items)
-    _link_surnames(items)
+    _link_name_parts(items)
 
     entities: dict[tuple[str, str], LocalEntity] = {}
     for it in items:
@@ -207,8 +272,11 @@ def link_mentions(
         ent.count += 1
         ent.score = max(ent.score, it.score)
         ent.supported = ent.supported or it.supported
+        ent.suspect = ent.suspect or it.suspect
         if it.full:
             ent.forms[it.display] += 1
+    for ent in entities.values():
+        ent.gazetteer = (ent.type, ent.key) in gazetteer
     for acronym_key, (owner, acronym) in acronyms.items():
         ent = entities.get((owner.type, owner.key))
         if ent is not None and acronym_key not in aliases.stop:

@@ -13,6 +13,8 @@ TYPE_LABELS_PLURAL = {"PER": "أشخاص", "LOC": "أماكن", "ORG": "مؤسس
 
 # Anything that is not a letter, digit or space; used to trim quotes and punctuation off spans.
 _EDGE_RE = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
+# Quotes and brackets inside a span: تنظيم «داعش» → تنظيم داعش.
+_QUOTES_RE = re.compile(r"[«»\"“”„‘’'()\[\]{}<>]")
 _NON_NAME_RE = re.compile(r"[^\w\s]|_", re.UNICODE)
 _SPACES_RE = re.compile(r"\s+")
 # "عبد الله" and "عبدالله", "أبو ظبي" and "أبوظبي" are the same name written two ways.
@@ -27,7 +29,8 @@ PER_TITLES = frozenset(
     for word in (
         "الرئيس الملك الأمير الأميرة الشيخ الشيخة الدكتور الدكتورة د المهندس الجنرال العقيد "
         "اللواء العميد الفريق المشير الرائد النقيب السيد السيدة الوزير الوزيرة السفير الإمام "
-        "سمو صاحب السمو الملكي فضيلة معالي سعادة الأستاذ الأستاذة المستشار القاضي البابا"
+        "سمو صاحب السمو الملكي فضيلة معالي سعادة الأستاذ الأستاذة المستشار القاضي البابا "
+        "النبي الرسول جلالة فخامة دكتور مهندس الشاعر المغرد اللاعب المدرب"
     ).split()
 )
 
@@ -41,9 +44,59 @@ GENERIC_HEADS = {
 }
 
 
+# Describing words a tagger may take into a span; never part of a name: تنظيم داعش المندحر.
+TRAILING_DESCRIPTORS = frozenset(
+    normalize(word)
+    for word in (
+        "الإرهابي الإرهابية الإرهابيين المندحر المندحرة المتطرف المتطرفة المزعوم المزعومة "
+        "الإجرامي الإجرامية المسلحة المسلح الانقلابي الانقلابية المتمردة المتمردين المحظورة "
+        "المنحل المنحلة الراحل الراحلة السابق السابقة الحالي صلى"
+    ).split()
+)
+# A person's name never ends on these: the tagger cut it short (عبداللطيف آل، محمد بن).
+PER_INCOMPLETE_ENDS = frozenset(normalize(w) for w in "بن ابن بنت آل أبو أبي عبد".split())
+
+
+# Head nouns of organisation names (وزارة الصحة، نادي الهلال); alone, or definite and followed by
+# one adjective (المجلس الاستشاري), they describe an organisation rather than name it.
+ORG_HEAD_WORDS = frozenset(
+    normalize(w)
+    for w in """وكالة وزارة منظمة هيئة جامعة مؤسسة جمعية مجلس اتحاد صندوق بنك مصرف محكمة شركة
+    حزب حركة جبهة مكتب مركز معهد أكاديمية كلية مستشفى نادي لجنة رابطة نقابة تنظيم جماعة
+    مجموعة""".split()
+)
+
+
+def is_org_description(key: str) -> bool:
+    """True for a key that only describes an organisation: مركز، المجلس الاستشاري."""
+    words = key.split(" ")
+    if len(words) == 1:
+        return words[0] in ORG_HEAD_WORDS or words[0][2:] in ORG_HEAD_WORDS
+    return (
+        len(words) == 2
+        and words[0].startswith("ال")
+        and words[0][2:] in ORG_HEAD_WORDS
+        and words[1].startswith("ال")
+    )
+
+
+def strip_descriptors(display: str, type_: str = "") -> str:
+    """Drop describing words off the end of a name while a name remains; for a person, also
+    words that cannot end a name (بن، آل) and prepositional phrases (عبدالعزيز للعلوم)."""
+    parts = display.split(" ")
+    while len(parts) > 1:
+        last = name_key(parts[-1])
+        person_tail = type_ == "PER" and (last in PER_INCOMPLETE_ENDS or last.startswith("لل"))
+        title_tail = type_ != "PER" and last in PER_TITLES  # نادي الشباب الأمير
+        if last not in TRAILING_DESCRIPTORS and not person_tail and not title_tail:
+            break
+        parts = parts[:-1]
+    return " ".join(parts)
+
+
 def clean_surface(text: str) -> str:
     """Fold a tagged span for display: no diacritics or tatweel, no edge punctuation, one space."""
-    text = _SPACES_RE.sub(" ", fold(text)).strip()
+    text = _SPACES_RE.sub(" ", _QUOTES_RE.sub(" ", fold(text))).strip()
     return _EDGE_RE.sub("", text)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from newsarchive.entities.aliases import AliasTable, load_aliases
 from newsarchive.entities.archive import Catalog, Doc, link_articles
 from newsarchive.entities.cache import TagCache
-from newsarchive.entities.gazetteer import known_places
+from newsarchive.entities.gazetteer import known_given_names, known_places
 from newsarchive.entities.policy import Policy
 from newsarchive.entities.tagging import CachedTagger, article_text, model_version
 
@@ -28,15 +28,33 @@ class ArticleInput:
     date: datetime | None = None
 
 
-def load_tagger():
-    """The project's tagger, or None (with a warning) when no model is available yet."""
-    try:
-        from newsarchive.ner import Tagger
+class LazyTagger:
+    """The project's tagger, loaded on the first text that is not in the cache: a rebuild where
+    nothing changed never pays for loading the model and its gazetteers."""
 
-        return Tagger.load()
-    except Exception as error:  # no model trained yet, or a broken one: build without tags
+    def __init__(self, model_path: Path) -> None:
+        self.model_path = model_path  # model_version() hashes it without loading the model
+        self._tagger = None
+
+    def tag_text(self, text: str):
+        if self._tagger is None:
+            from newsarchive.ner.tagger import Tagger
+
+            self._tagger = Tagger.load(self.model_path)
+        return self._tagger.tag_text(text)
+
+
+def load_tagger():
+    """The project's tagger (loaded lazily), or None with a warning when there is no model."""
+    try:
+        from newsarchive.ner.tagger import MODEL_FILE
+    except Exception as error:  # the tagger package is broken: build without tags
         log.warning("entities: no tagger available (%s); articles get no entity tags", error)
         return None
+    if not Path(MODEL_FILE).exists():
+        log.warning("entities: no model at %s; articles get no entity tags", MODEL_FILE)
+        return None
+    return LazyTagger(Path(MODEL_FILE))
 
 
 def build_catalog(
@@ -61,7 +79,9 @@ def build_catalog(
         if cache:
             cache.save()
             log.info("entities: tagged %d articles, %d from cache", cached.tagged, cache.hits)
-    gazetteer = known_places() if any(mentions.values()) else frozenset()
+    gazetteer = frozenset()
+    if any(mentions.values()):
+        gazetteer = known_places(cache_folder) | known_given_names()
     linked = link_articles(texts, mentions, aliases, policy, gazetteer=gazetteer)
     docs = [Doc(a.id, a.date, linked.get(a.id, [])) for a in articles]
     return Catalog(docs, aliases)

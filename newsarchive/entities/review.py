@@ -16,7 +16,7 @@ from pathlib import Path
 from newsarchive.corpus_import import ImportReport, clean_record, count_recurring, read_records
 from newsarchive.entities.aliases import load_aliases
 from newsarchive.entities.archive import link_articles
-from newsarchive.entities.gazetteer import known_places
+from newsarchive.entities.gazetteer import known_given_names, known_places
 from newsarchive.entities.linking import link_mentions
 from newsarchive.entities.policy import Policy
 from newsarchive.entities.tagging import CachedTagger, article_text
@@ -46,16 +46,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("-n", type=int, default=50)
     parser.add_argument("--seed", type=int, default=2015)
     parser.add_argument("--all", action="store_true", help="also show tags the policy drops")
+    parser.add_argument("--model", type=Path, help="a model file other than the packaged one")
     args = parser.parse_args(argv)
 
-    from newsarchive.ner import Tagger
+    from newsarchive.ner.tagger import Tagger
 
-    tagger = CachedTagger(Tagger.load(), None)
+    tagger = CachedTagger(Tagger.load(args.model), None)
     aliases, policy = load_aliases(), Policy()
     articles = sample_articles(args.corpus, args.n, args.seed)
     texts = dict(articles)
     mentions = {doc_id: tagger.tag(text) for doc_id, text in articles}
-    places = known_places()
+    places = known_places() | known_given_names()
     published = link_articles(texts, mentions, aliases, policy, gazetteer=places)
     for doc_id, text in articles:
         print(f"## {doc_id}")

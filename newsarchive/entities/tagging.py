@@ -6,6 +6,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from pathlib import Path
 
 from newsarchive.entities.cache import TagCache
 from newsarchive.ner import Mention
@@ -47,12 +48,20 @@ def tag_chunked(
 
 
 def model_version(tagger) -> str:
-    """A string that changes when the model changes (the tagger's own, else its class name)."""
+    """A string that changes when the model changes: the tagger's own version if it has one,
+    else a hash of its model file and the files beside it sharing its stem (lexicon, …)."""
     for name in ("version", "model_version", "VERSION"):
         value = getattr(tagger, name, None)
         if value:
             return str(value)
-    return hashlib.sha256(repr(type(tagger)).encode()).hexdigest()[:12]
+    digest = hashlib.sha256(repr(type(tagger)).encode())
+    model_path = getattr(tagger, "model_path", None)
+    if model_path is not None and Path(model_path).exists():
+        model_path = Path(model_path)
+        for path in sorted(model_path.parent.glob(f"{model_path.stem}*")):
+            if path.is_file():
+                digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 class CachedTagger:

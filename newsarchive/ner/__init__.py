@@ -14,3 +14,15 @@ class Mention:
     start: int
     end: int
     score: float = 1.0
+
+
+def __getattr__(name: str):
+    # Loaded lazily: the tagger module imports Mention from here, and needs pycrfsuite.
+    if name == "Tagger":
+        from newsarchive.ner.tagger import Tagger
+
+        return Tagger
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["Mention", "Tagger"]

@@ -14,7 +14,7 @@ from pathlib import Path
 from newsarchive.arabic import normalize
 from newsarchive.ner.tokenize import TOKEN_RE
 
-CLUSTERS_FILE = Path(__file__).with_name("clusters.tsv")
+CLUSTERS_FILE = Path(__file__).with_name("clusters.txt")
 GRANULARITIES = (64, 512)
 
 

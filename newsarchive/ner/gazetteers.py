@@ -50,7 +50,9 @@ STOPWORDS = frozenset(
 )
 
 # Letters that only non-Arabic languages written in Arabic script use (Persian, Urdu, Kurdish…).
-_NON_ARABIC_LETTERS = re.compile("[\u067e\u0686\u0698\u06a4-\u06ff\u0679-\u0685\u0688-\u0697\u0699-\u06a3]")
+_NON_ARABIC_LETTERS = re.compile(
+    "[\u067e\u0686\u0698\u06a4-\u06ff\u0679-\u0685\u0688-\u0697\u0699-\u06a3]"
+)
 _ARABIC_NAME = re.compile("^[\u0621-\u064a ]+$")
 
 

@@ -28,11 +28,11 @@ from newsarchive.dates import arabic_date
 from newsarchive.search import DEFAULTS
 from newsarchive.search.hashing import fnv1a, shard_of
 from newsarchive.search.index import IndexedArchive
-from newsarchive.search.scoring import B, K1, idf, quantize, stored_length, union_sum
+from newsarchive.search.scoring import K1, B, idf, quantize, stored_length
 from newsarchive.search.terms import EXACT_MARK
 
 DATA_DIRS = ("t", "p", "x", "c", "n", "e", "v")
-VOCAB_MIN_DF = 2
+VOCAB_MIN_DF = DEFAULTS["SEARCH_VOCAB_MIN_DF"]
 VOCAB_PER_SHARD = 3000
 FORMAT_VERSION = 1
 
@@ -99,43 +99,49 @@ def score_postings(archive: IndexedArchive):
     """Quantised BM25F score of every (stem, doc) and (exact form, doc), as Whoosh ranks them."""
     n = len(archive.docs)
     stats = field_stats(archive)
-    boosts = {"title": archive.title_boost, "body": 1.0, "entities": archive.entity_boost}
+    boost_t, boost_e = archive.title_boost, archive.entity_boost
     idfs = {name: {t: idf(n, d) for t, d in df.items()} for name, (df, _) in stats.items()}
+    idf_t, idf_b, idf_e, idf_x = idfs["title"], idfs["body"], idfs["entities"], idfs["exact"]
     stems: dict[str, list[tuple[int, int]]] = defaultdict(list)
     exacts: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    exact_stem = archive.exact_stem
     k1p = K1 + 1
     for doc, terms in enumerate(archive.terms):
-        fields = (
-            (terms.title, True, boosts["title"], idfs["title"], stats["title"][1][doc]),
-            (terms.body, True, 1.0, idfs["body"], stats["body"][1][doc]),
-            (terms.entities, False, boosts["entities"], idfs["entities"], stats["entities"][1][doc]),
-        )
-        keys = set(terms.title) | set(terms.body) | set(terms.entities)
+        title, body, ents = terms.title, terms.body, terms.entities
+        norm_t, norm_b = stats["title"][1][doc], stats["body"][1][doc]
+        norm_e, norm_x = stats["entities"][1][doc], stats["exact"][1][doc]
         doc_scores = {}
-        for term in keys:
-            parts = []
-            for values, positional, boost, term_idfs, norm in fields:
-                found = values.get(term)
-                if found is None:
-                    parts.append(0.0)
-                    continue
-                weight = (len(found) if positional else found) * boost
-                parts.append(term_idfs[term] * ((weight * k1p) / (weight + norm)))
-            score = quantize(union_sum(parts))
+        for term in {*title, *body, *ents}:
+            # Same operations, in the same order, as Whoosh's BM25F (see scoring), so
+            # the floats (and so the rounding) equal Whoosh's: title + (body + entities).
+            found = title.get(term)
+            st = 0.0
+            if found is not None:
+                w = len(found) * boost_t
+                st = idf_t[term] * ((w * k1p) / (w + norm_t))
+            found = body.get(term)
+            sb = 0.0
+            if found is not None:
+                w = len(found) * 1.0
+                sb = idf_b[term] * ((w * k1p) / (w + norm_b))
+            count = ents.get(term)
+            se = 0.0
+            if count is not None:
+                w = count * boost_e
+                se = idf_e[term] * ((w * k1p) / (w + norm_e))
+            score = quantize(st + (sb + se))
             doc_scores[term] = score
             stems[term].append((doc, score))
-        exact_idfs, exact_norm = idfs["exact"], stats["exact"][1][doc]
         for form, count in terms.exact.items():
-            weight = count * 1.0
-            bonus = quantize(exact_idfs[form] * ((weight * k1p) / (weight + exact_norm)))
-            stem = archive.exact_stem[form]
-            exacts[form].append((doc, doc_scores.get(stem, 0) + bonus))
+            w = count * 1.0
+            bonus = quantize(idf_x[form] * ((w * k1p) / (w + norm_x)))
+            exacts[form].append((doc, doc_scores.get(exact_stem[form], 0) + bonus))
     return stems, exacts
 
 
 def head_entry(postings: list[tuple[int, int]], head: int, full_key: str | None) -> list:
     """[df, [doc, score, ...] best first, full-key?] for the dictionary."""
-    best = sorted(postings, key=lambda p: (-p[1], -p[0]))[:head]
+    best = postings if len(postings) < 2 else sorted(postings, key=lambda p: (-p[1], -p[0]))[:head]
     entry = [len(postings), [x for pair in best for x in pair]]
     if full_key:
         entry.append(full_key)
@@ -159,7 +165,9 @@ def export_terms(writer: Writer, stems, exacts, exact_stem, head: int, shard_kb:
                 full_key = f"{fnv1a(full_key + key):08x}"
             used_keys.add(full_key)
             ordered = sorted(postings)
-            writer.write(f"p/{full_key}.json", [gaps([d for d, _ in ordered]), [s for _, s in ordered]])
+            writer.write(
+                f"p/{full_key}.json", [gaps([d for d, _ in ordered]), [s for _, s in ordered]]
+            )
         entries[key] = head_entry(postings, head, full_key)
     total = sum(len(k) * 2 + 8 + 8 * min(e[0], head) for k, e in entries.items())
     shards = shard_count(total, shard_kb)
@@ -265,19 +273,23 @@ def export_entities(writer: Writer, archive: IndexedArchive, entities: list[dict
     return name_shards, entity_shards
 
 
-def export_vocabulary(writer: Writer, archive: IndexedArchive, shard_kb: float) -> int:
+def export_vocabulary(
+    writer: Writer, archive: IndexedArchive, shard_kb: float, min_df: int = VOCAB_MIN_DF
+) -> int:
     """Write the archive's frequent words, by shard key, for spelling suggestions."""
+    token_df: Counter = Counter()
+    for terms in archive.terms:
+        token_df.update(terms.tokens)
     df: Counter = Counter()
     spelling: dict[str, Counter] = defaultdict(Counter)
-    for terms in archive.terms:
-        for token in terms.tokens:
-            forms = analyzer.exact_forms(token)
-            if len(forms) == 1 and not forms[0].isdigit():
-                df[forms[0]] += 1
-                spelling[forms[0]][token] += 1
+    for token, count in token_df.items():
+        forms = analyzer.exact_forms(token)
+        if len(forms) == 1 and not forms[0].isdigit():
+            df[forms[0]] += count
+            spelling[forms[0]][token] += count
     by_key: dict[str, list] = defaultdict(list)
     for form, count in df.items():
-        if count >= VOCAB_MIN_DF and len(form) >= 2:
+        if count >= min_df and len(form) >= 2:
             by_key[name_key(form)].append([form, spelling[form].most_common(1)[0][0], count])
     total = sum(12 + 6 * len(k) for ks in by_key.values() for k in ks)
     shards = shard_count(total, shard_kb * 2)
@@ -318,6 +330,7 @@ def export_search(
     shard_kb: float = DEFAULTS["SEARCH_SHARD_KB"],
     cards_per_chunk: int = DEFAULTS["SEARCH_CARDS_PER_CHUNK"],
     snippet_chars: int = DEFAULTS["SEARCH_SNIPPET_CHARS"],
+    vocab_min_df: int = DEFAULTS["SEARCH_VOCAB_MIN_DF"],
 ) -> dict:
     """Write every static search file under out_dir and return the manifest."""
     out_dir = Path(out_dir)
@@ -338,7 +351,7 @@ def export_search(
     manifest.update(
         nameShards=name_shards,
         entityShards=entity_shards,
-        vocabShards=export_vocabulary(writer, archive, shard_kb),
+        vocabShards=export_vocabulary(writer, archive, shard_kb, vocab_min_df),
         undated=export_filters(writer, archive),
     )
     manifest["stamp"] = writer.digest.hexdigest()[:12]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from whoosh import fields, formats, index
 from whoosh.analysis import SpaceSeparatedTokenizer
-from whoosh.codec.whoosh3 import W3Codec
+from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
 from whoosh.system import pack_uint
 
 from newsarchive.search import DEFAULTS
@@ -44,25 +44,68 @@ class PreAnalyzed(fields.FieldType):
         if self.positions:
             encode = self.format.encode
             for term, positions in value.items():
-                yield term.encode("utf-8"), len(positions), len(positions) * boost, encode(positions)
+                yield (
+                    term.encode("utf-8"),
+                    len(positions),
+                    len(positions) * boost,
+                    encode(positions),
+                )
         else:
             for term, count in value.items():
                 yield term.encode("utf-8"), count, count * boost, pack_uint(count)
 
 
-class FastCodec(W3Codec):
-    """Whoosh's codec without per-block length statistics and block compression.
+class InliningPostingsWriter(W3PostingsWriter):
+    """Whoosh's postings writer with its inlining of short lists working.
 
-    Block length statistics only serve Whoosh's early-termination shortcuts, which ranking every
-    match (as this archive does) never takes; gathering them reads a column per posting and was
-    most of the commit time. Uncompressed blocks trade disk space for speed. (Inlining short
-    posting lists, inlinelimit > 1, is broken in whoosh-reloaded 2.7.5.)
+    whoosh-reloaded 2.7.5 calls a misspelt set_inline() here; most terms of a news archive occur
+    in one or two articles, and writing each as a posting block was most of the commit time.
+    """
+
+    def add_posting(self, id_, weight, vbytes, length=None):
+        """Buffer one posting (Whoosh's version, minus its per-posting type assertions)."""
+        if len(self._ids) >= self._blocklimit:
+            self._write_block()
+        self._ids.append(id_)
+        self._weights.append(weight)
+        if weight > self._maxweight:
+            self._maxweight = weight
+        if vbytes:
+            self._values.append(vbytes)
+
+    def finish_postings(self):
+        if not self.written() and len(self) < self._inlinelimit:
+            terminfo = self._terminfo
+            terminfo.add_block(self)
+            terminfo.set_inlined(self._ids, self._weights, self._values)
+            self._terminfo = None
+            return terminfo
+        return super().finish_postings()
+
+
+class FastCodec(W3Codec):
+    """Whoosh's codec, tuned for building the whole index at once.
+
+    - no per-block length statistics: they only serve Whoosh's early-termination shortcuts,
+      which ranking every match (as this archive does) never takes, and gathering them read a
+      column per posting;
+    - short posting lists are inlined into the term table instead of written as blocks;
+    - blocks are not zlib-compressed (disk space for speed).
     """
 
     length_stats = False
 
-    def __init__(self, blocklimit: int = 128, compression: int = 0, inlinelimit: int = 1):
+    def __init__(self, blocklimit: int = 128, compression: int = 0, inlinelimit: int = 8):
         super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
+
+    def postings_writer(self, dbfile, byteids=False):
+        return InliningPostingsWriter(
+            dbfile,
+            blocklimit=self._blocklimit,
+            byteids=byteids,
+            compression=self._compression,
+            inlinelimit=self._inlinelimit,
+        )
 
 
 def make_schema(title_boost: float, entity_boost: float) -> fields.Schema:
@@ -108,6 +151,7 @@ def build_index(
     title_boost: float = DEFAULTS["SEARCH_TITLE_BOOST"],
     entity_boost: float = DEFAULTS["SEARCH_ENTITY_BOOST"],
     limitmb: int = DEFAULTS["SEARCH_INDEX_MB"],
+    procs: int = DEFAULTS["SEARCH_INDEX_PROCS"],
 ) -> IndexedArchive:
     """Create a fresh Whoosh index of the numbered docs in index_dir and return their terms."""
     index_dir = Path(index_dir)
@@ -116,8 +160,10 @@ def build_index(
     index_dir.mkdir(parents=True)
     all_terms, exact_stem = analyze_documents(docs)
     ix = index.create_in(str(index_dir), make_schema(title_boost, entity_boost))
-    # One process: analysis is already done, and pickling to sub-processes costs more than it saves.
-    writer = ix.writer(limitmb=limitmb, codec=FastCodec())
+    # With procs > 1 Whoosh writes one segment per process and keeps them (multisegment): no
+    # merge pass. Analysis stays in this process, where the per-token memo is shared.
+    options = {"procs": procs, "multisegment": True, "batchsize": 250} if procs > 1 else {}
+    writer = ix.writer(limitmb=limitmb, codec=FastCodec(), **options)
     for doc, terms in zip(docs, all_terms, strict=True):
         writer.add_document(
             number=doc.number,

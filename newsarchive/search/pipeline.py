@@ -42,6 +42,7 @@ def build_search(
         shard_kb=opts["SEARCH_SHARD_KB"],
         cards_per_chunk=opts["SEARCH_CARDS_PER_CHUNK"],
         snippet_chars=opts["SEARCH_SNIPPET_CHARS"],
+        vocab_min_df=opts["SEARCH_VOCAB_MIN_DF"],
     )
     manifest["timings"] = {
         "index_s": round(indexed - started, 3),

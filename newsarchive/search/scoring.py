@@ -1,4 +1,9 @@
-"""BM25F scores exactly as Whoosh computes them, quantised to integers shared by both engines."""
+"""BM25F as Whoosh computes it, quantised to integers shared by both engines.
+
+Whoosh scores a term in a field as idf * (w * (K1 + 1)) / (w + K1 * ((1 - B) + B * fl / avgfl)),
+w = frequency * field boost, fl = the field length as stored (one byte), and sums the fields of
+an Or as title + (body + entities). export.score_postings repeats exactly these operations.
+"""
 
 from __future__ import annotations
 
@@ -26,16 +31,3 @@ def stored_length(length: int) -> int:
 def idf(doc_count: int, doc_frequency: int) -> float:
     """Whoosh's inverse document frequency."""
     return log(doc_count / (doc_frequency + 1)) + 1
-
-
-def bm25(term_idf: float, weight: float, length: int, avg_length: float) -> float:
-    """Whoosh's BM25 formula for one field (weight = frequency times the field boost)."""
-    return term_idf * ((weight * (K1 + 1)) / (weight + K1 * ((1 - B) + B * length / avg_length)))
-
-
-def union_sum(values: list[float]) -> float:
-    """Sum field scores in the order Whoosh's union matcher tree adds them: a + (b + (c ...))."""
-    if len(values) == 1:
-        return values[0]
-    half = len(values) // 2
-    return union_sum(values[:half]) + union_sum(values[half:])

@@ -6,7 +6,6 @@ forms); only the work is shared between the many repeats of a token in news text
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from newsarchive import analyzer
@@ -47,25 +46,33 @@ class TermCache:
             self._seen[token] = known
         return known
 
-    def positions(self, text: str, exact: Counter, tokens: set[str]) -> dict[str, list[int]]:
+    def positions(self, text: str, exact: dict, tokens: set[str]) -> dict[str, list[int]]:
         """Index terms of the text with their word positions; counts exact forms and tokens."""
         found: dict[str, list[int]] = {}
         position = 0
-        lookup = self.token
+        seen = self._seen
+        # The hot loop of indexing: locals and dict.get, no per-token method calls when cached.
         for token in analyzer.TOKEN_RE.findall(text):
-            words = lookup(token)
-            if words:
-                tokens.add(token)
+            words = seen.get(token)
+            if words is None:
+                words = self.token(token)
+            if not words:
+                continue
+            tokens.add(token)
             for form, terms in words:
-                exact[form] += 1
+                exact[form] = exact.get(form, 0) + 1
                 for term in terms:
-                    found.setdefault(term, []).append(position)
+                    at = found.get(term)
+                    if at is None:
+                        found[term] = [position]
+                    else:
+                        at.append(position)
                 position += 1
         return found
 
     def document(self, title: str, text: str, entity_names: list[str]) -> DocTerms:
         """All the terms of one document."""
-        exact: Counter = Counter()
+        exact: dict[str, int] = {}
         tokens: set[str] = set()
         terms = DocTerms(tokens=tokens)
         terms.title = self.positions(title, exact, tokens)
@@ -74,5 +81,5 @@ class TermCache:
             for token in analyzer.TOKEN_RE.findall(name):
                 for _form, found in self.token(token):
                     terms.entities[found[0]] = terms.entities.get(found[0], 0) + 1
-        terms.exact = dict(exact)
+        terms.exact = exact
         return terms

@@ -170,14 +170,14 @@ export function stemAlternatives(word) {
 }
 
 /** Normalised, unstemmed words of one token (usually one; ligatures and digits may split). */
-function exactForms(token) {
+export function exactForms(token) {
   const cached = formsCache.get(token);
   if (cached !== undefined) return cached;
   const forms = [];
   for (const word of normalize(token).match(TOKEN_RE) ?? []) {
     for (const piece of word.match(DIGIT_SPLIT_RE)) forms.push(piece);
   }
-  return remember(formsCache, token, forms);
+  return remember(formsCache, token, Object.freeze(forms));
 }
 
 /** Each exact form with the start and end (UTF-16 indices) of its token in the text. */

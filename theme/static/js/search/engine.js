@@ -2,7 +2,7 @@
 // Ranking (identical to the Whoosh engine in newsarchive/search/query.py): more words matched in
 // their exact form first, then the sum of the words' precomputed scores, then the newer article.
 
-import { exactSpans } from "../analyzer.js";
+import { exactSpans, stemAlternatives } from "../analyzer.js";
 import { nameKey, shardOf, ungap } from "./hash.js";
 import { parseQuery } from "./query.js";
 
@@ -35,6 +35,7 @@ export class SearchEngine {
   constructor(fetchJSON) {
     this.fetchJSON = fetchJSON;
     this.files = new Map();
+    this.decoded = new Map();
   }
 
   load(path) {
@@ -50,11 +51,25 @@ export class SearchEngine {
     return this.load("manifest.json");
   }
 
-  /** The dictionary entries of a query word: its stem and its exact form (or null). */
+  /**
+   * The dictionary entries of a query word: its stem and its exact form (or null). A word that
+   * may carry a bare clitic (بمصر) is read as its clitic-free stem (مصر) when that is over twice
+   * as frequent, as the Whoosh engine does (resolve_stem in query.py).
+   */
   async entries(unit) {
     const manifest = await this.manifest();
-    const shard = await this.load(`t/${shardOf(unit.stem, manifest.termShards)}.json`);
-    return { stem: shard[unit.stem] ?? null, exact: shard[EXACT + unit.exact] ?? null };
+    const shardFor = (stem) => this.load(`t/${shardOf(stem, manifest.termShards)}.json`);
+    const shard = await shardFor(unit.stem);
+    let stem = shard[unit.stem] ?? null;
+    let term = unit.stem;
+    for (const alternative of stemAlternatives(unit.exact)) {
+      const entry = (await shardFor(alternative))[alternative];
+      if (entry && entry[0] > 2 * (stem ? stem[0] : 0)) {
+        stem = entry;
+        term = alternative;
+      }
+    }
+    return { stem, exact: shard[EXACT + unit.exact] ?? null, term };
   }
 
   /** Every posting of an entry as a Map doc → score (from the head when it is complete). */
@@ -66,14 +81,19 @@ export class SearchEngine {
       for (let i = 0; i < head.length; i += 2) map.set(head[i], head[i + 1]);
       return map;
     }
-    const [gaps, scores] = await this.load(`p/${entry[2]}.json`);
-    const docs = ungap(gaps);
-    for (let i = 0; i < docs.length; i++) map.set(docs[i], scores[i]);
-    return map;
+    // Long lists are decoded once: repeated queries (typing, "more results") reuse them.
+    if (!this.decoded.has(entry[2])) {
+      const [gaps, scores] = await this.load(`p/${entry[2]}.json`);
+      const docs = ungap(gaps);
+      for (let i = 0; i < docs.length; i++) map.set(docs[i], scores[i]);
+      this.decoded.set(entry[2], map);
+    }
+    return this.decoded.get(entry[2]);
   }
 
   /**
-   * Search: {results: [card], total, suggestion} for results offset..offset+limit.
+   * Search: {results: [card], total, suggestion, terms} for results offset..offset+limit;
+   * terms are the stems matched, for highlighting.
    * filters: {source, entity, from, to} (ISO days); a query without words lists the filtered
    * articles, newest first.
    */
@@ -87,16 +107,21 @@ export class SearchEngine {
       return this.page(ranked, ranked.length, offset, limit, null);
     }
     const entries = await Promise.all(parsed.units.map((unit) => this.entries(unit)));
+    const terms = entries.map((e) => e.term);
     if (entries.some((e) => !e.stem)) {
       const suggestion = await this.didYouMean(text, parsed, entries);
-      return { results: [], total: 0, suggestion };
+      return { results: [], total: 0, suggestion, terms };
     }
+    let found = null;
     if (parsed.units.length === 1 && !filtered) {
       const quick = this.fromHeads(entries[0], offset + limit);
-      if (quick) return this.page(quick, entries[0].stem[0], offset, limit, null);
+      if (quick) found = await this.page(quick, entries[0].stem[0], offset, limit, null);
     }
-    const ranked = await this.rankAll(parsed, entries, filtered ? filters : null);
-    return this.page(ranked, ranked.length, offset, limit, null);
+    if (!found) {
+      const ranked = await this.rankAll(parsed, entries, filtered ? filters : null);
+      found = await this.page(ranked, ranked.length, offset, limit, null);
+    }
+    return { ...found, terms };
   }
 
   /** Rank one word from the best-first heads alone, or null when they cannot tell. */

@@ -29,8 +29,13 @@ const controls = {
   entity: $("search-entity"),
 };
 const siteUrl = app.dataset.siteurl;
+const searchRoot = new URL(app.dataset.search, location.href);
+// The manifest is revalidated on every visit; other files carry its build stamp, so a rebuilt
+// site never mixes old and new shards from the browser cache.
 const engine = new SearchEngine(async (path) => {
-  const response = await fetch(new URL(path, new URL(app.dataset.search, location.href)));
+  const url = new URL(path, searchRoot);
+  if (path !== "manifest.json") url.searchParams.set("v", (await engine.manifest()).stamp);
+  const response = await fetch(url, path === "manifest.json" ? { cache: "no-cache" } : {});
   if (!response.ok) throw new Error(`${path}: ${response.status}`);
   return response.json();
 });
@@ -122,10 +127,10 @@ function renderCard(card, stems) {
 async function runSearch({ append = false } = {}) {
   const mine = ++generation;
   const text = input.value;
-  const stems = parseQuery(text).units.map((u) => u.stem);
   const offset = append ? shown : 0;
   const found = await engine.search(text, { offset, limit: PAGE_SIZE, filters: filters() });
   if (mine !== generation) return; // a newer search has started
+  const stems = [...parseQuery(text).units.map((u) => u.stem), ...(found.terms ?? [])];
   if (!append) {
     resultsList.replaceChildren();
     shown = 0;

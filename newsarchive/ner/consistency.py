@@ -1,0 +1,94 @@
+"""Document consistency: a name tagged confidently once is tagged where the CRF missed it."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from newsarchive.arabic import normalize, prefix_splits
+from newsarchive.ner.gazetteers import STOPWORDS
+
+# Only mentions at least this sure teach the rest of the document.
+MIN_SOURCE_SCORE = 0.6
+# A person's last name alone, later in the document, refers to the same person.
+PER_SURNAMES = True
+
+Span = tuple[str, int, int, float]
+
+
+def _variants(words: list[str]) -> set[tuple[str, ...]]:
+    first = words[0]
+    firsts = {first, *(stem for _, stem in prefix_splits(first))}
+    return {
+        (f, *words[1:]) for f in firsts if not (len(words) == 1 and (f in STOPWORDS or len(f) < 3))
+    }
+
+
+def document_names(
+    sentences: list[list[str]], found: list[list[Span]]
+) -> dict[tuple[str, ...], tuple[str, float]]:
+    """Confident names of a document: normalised phrase -> (majority type, best score)."""
+    votes: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    best: dict[tuple[str, ...], float] = {}
+    for tokens, spans in zip(sentences, found, strict=True):
+        for etype, start, end, score in spans:
+            if score < MIN_SOURCE_SCORE:
+                continue
+            words = [normalize(t) for t in tokens[start:end]]
+            phrases = _variants(words)
+            if etype == "PER" and len(words) > 1 and PER_SURNAMES:
+                phrases |= _variants(words[-1:])  # "مايكل كوريلا" ... later just "كوريلا"
+            for phrase in phrases:
+                votes[phrase][etype] += 1
+                best[phrase] = max(best.get(phrase, 0.0), score)
+    return {p: (min(c, key=lambda t: (-c[t], t)), best[p]) for p, c in votes.items()}
+
+
+def fill_gaps(
+    tokens: list[str],
+    spans: list[Span],
+    names: dict[tuple[str, ...], tuple[str, float]],
+    max_len: int = 6,
+) -> list[tuple[str, int, int]]:
+    """New (type, start, end) spans where a document name occurs on untagged tokens."""
+    if not names:
+        return []
+    tagged = [False] * len(tokens)
+    for _, start, end, _ in spans:
+        for i in range(start, end):
+            tagged[i] = True
+    norms = [normalize(t) for t in tokens]
+    added = []
+    i = 0
+    while i < len(tokens):
+        match = None
+        if not tagged[i]:
+            firsts = [norms[i], *(stem for _, stem in prefix_splits(norms[i]))]
+            for n in range(min(max_len, len(tokens) - i), 0, -1):
+                if any(tagged[i : i + n]):
+                    continue
+                rest = tuple(norms[i + 1 : i + n])
+                hit = next((names[(f, *rest)] for f in firsts if (f, *rest) in names), None)
+                if hit:
+                    match = (hit[0], i, i + n)
+                    break
+        if match:
+            added.append(match)
+            i = match[2]
+        else:
+            i += 1
+    return added
+
+
+def relabel(
+    tokens: list[str], spans: list[Span], names: dict[tuple[str, ...], tuple[str, float]]
+) -> list[Span]:
+    """Unsure spans take the type that the document's confident mentions of that name have."""
+    result = []
+    for etype, start, end, score in spans:
+        if score < MIN_SOURCE_SCORE:
+            words = [normalize(t) for t in tokens[start:end]]
+            hit = next((names[p] for p in sorted(_variants(words)) if p in names), None)
+            if hit and hit[0] != etype:
+                etype = hit[0]
+        result.append((etype, start, end, score))
+    return result

@@ -1,0 +1,108 @@
+"""The CRF tagger: raw text in, PER/LOC/ORG mentions with character offsets and scores out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pycrfsuite
+
+from newsarchive.ner import Mention
+from newsarchive.ner.clusters import CLUSTERS_FILE, load_clusters
+from newsarchive.ner.conll import spans
+from newsarchive.ner.consistency import Span, document_names, fill_gaps, relabel
+from newsarchive.ner.features import FeatureExtractor
+from newsarchive.ner.lexicon import lexicon_path, load_lexicon
+from newsarchive.ner.patterns import PATTERN_SCORE, organisation_spans
+from newsarchive.ner.tokenize import sentences
+
+MODEL_FILE = Path(__file__).with_name("model.crfsuite")
+# The per-word feature cache is dropped past this many words, so memory stays bounded.
+MAX_CACHED_WORDS = 200_000
+
+
+class Tagger:
+    """A trained CRF model with its feature extractor."""
+
+    def __init__(
+        self, model_path: Path, clusters_path: Path = CLUSTERS_FILE, org_patterns: bool = True
+    ):
+        self.model_path = Path(model_path)
+        self.org_patterns = org_patterns
+        lexicon = load_lexicon(lexicon_path(self.model_path))
+        self.features = FeatureExtractor(load_clusters(clusters_path), lexicon)
+        self._crf = pycrfsuite.Tagger()
+        self._crf.open(str(self.model_path))
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, org_patterns: bool = True) -> Tagger:
+        """Load a model file (default: the committed model) and the committed word clusters."""
+        return cls(Path(path) if path else MODEL_FILE, org_patterns=org_patterns)
+
+    def _attributes(self, tokens: list[str]) -> list[list[str]]:
+        if len(self.features.cache) > MAX_CACHED_WORDS:
+            self.features.cache.clear()
+        return self.features.sentence(tokens)
+
+    def tag_tokens(self, tokens: list[str]) -> list[str]:
+        """IOB2 tags for one tokenised sentence."""
+        if not tokens:
+            return []
+        return self._crf.tag(self._attributes(tokens))
+
+    def tag_with_scores(self, tokens: list[str]) -> tuple[list[str], list[Span]]:
+        """Tags of a sentence and its entity spans with the lowest token marginal of each span."""
+        if not tokens:
+            return [], []
+        crf = self._crf
+        crf.set(self._attributes(tokens))
+        tags = crf.tag()
+        found = []
+        for etype, start, end in spans(tags):
+            score = min(crf.marginal(tags[i], i) for i in range(start, end))
+            found.append((etype, start, end, score))
+        return tags, found
+
+    def tag_document(
+        self,
+        token_lists: list[list[str]],
+        consistent: bool = True,
+        org_patterns: bool | None = None,
+    ) -> list[list[Span]]:
+        """Entity spans of each sentence of one document.
+
+        With consistent, a name the CRF tagged confidently somewhere in the document is also
+        tagged where it recurs untagged; such a span scores 1 - P(O) of its least sure token.
+        With org_patterns (default: the tagger's setting), head-noun organisation names are
+        added on untagged tokens with a fixed score.
+        """
+        found = [self.tag_with_scores(tokens)[1] for tokens in token_lists]
+        names = document_names(token_lists, found) if consistent else {}
+        use_patterns = self.org_patterns if org_patterns is None else org_patterns
+        if names:
+            found = [relabel(t, s, names) for t, s in zip(token_lists, found, strict=True)]
+        for tokens, spans_ in zip(token_lists, found, strict=True):
+            added = fill_gaps(tokens, spans_, names)
+            if added:
+                self._crf.set(self._attributes(tokens))
+                for etype, start, end in added:
+                    score = min(1.0 - self._crf.marginal("O", i) for i in range(start, end))
+                    spans_.append((etype, start, end, score))
+            if use_patterns:
+                taken = [False] * len(tokens)
+                for _, start, end, _ in spans_:
+                    taken[start:end] = [True] * (end - start)
+                for etype, start, end in organisation_spans(tokens, taken):
+                    spans_.append((etype, start, end, PATTERN_SCORE))
+            spans_.sort(key=lambda s: s[1])
+        return found
+
+    def tag_text(self, text: str) -> list[Mention]:
+        """Mentions in raw text; offsets index the given string (text[m.start:m.end] == m.text)."""
+        mentions = []
+        sents = list(sentences(text))
+        found_all = self.tag_document([[tok for tok, _, _ in s] for s in sents])
+        for sentence, found in zip(sents, found_all, strict=True):
+            for etype, start, end, score in found:
+                begin, stop = sentence[start][1], sentence[end - 1][2]
+                mentions.append(Mention(text[begin:stop], etype, begin, stop, round(score, 4)))
+        return mentions

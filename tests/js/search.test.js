@@ -1,0 +1,151 @@
+// The static search client on a small hand-made set of search files (format of export.py).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { SearchEngine, editDistance } from "../../theme/static/js/search/engine.js";
+import { fnv1a, nameKey, ungap } from "../../theme/static/js/search/hash.js";
+import { highlightPieces } from "../../theme/static/js/search/highlight.js";
+import { parseQuery } from "../../theme/static/js/search/query.js";
+
+// Four articles, numbered in date order; every shard count is 1 so every key is in file 0.
+const card = (id, day, source, title, snippet) => [id, `articles/${id}/`, title, day, day, source, snippet];
+const FILES = {
+  "manifest.json": {
+    docs: 4, head: 2, cardChunk: 2, termShards: 1, posShards: 1,
+    nameShards: 1, entityShards: 1, vocabShards: 1, undated: 0,
+  },
+  "t/0.json": {
+    // عراق is in all four documents: the head keeps the best two, p/iraq.json has all.
+    "عراق": [4, [3, 300, 1, 200], "iraq"],
+    "=العراق": [1, [0, 250]],
+    "ولي": [2, [2, 120, 3, 100]],
+    "عهد": [2, [3, 110, 2, 100]],
+    "=ولي": [2, [2, 150, 3, 130]],
+    "=العهد": [2, [3, 140, 2, 130]],
+    "بمصر": [1, [1, 90]],
+    "=بمصر": [1, [1, 130]],
+    "مصر": [3, [3, 70, 1, 60, 0, 50]],
+  },
+  "p/iraq.json": [[0, 1, 1, 1], [150, 200, 100, 300]],
+  "x/0.json": { "ولي": [[2, 4], [3, 9]], "عهد": [[2, 5], [3, 1]] },
+  "c/0.json": [
+    card("a", "2015-07-01", "صحيفة الرياض", "العراق اليوم", "خبر عن العراق"),
+    card("b", "2015-07-02", "صحيفة عكاظ", "والعراق غدا", "وللعراق حضور"),
+  ],
+  "c/1.json": [
+    card("c", "2015-07-03", "صحيفة عكاظ", "ولي العهد", "استقبل ولي العهد"),
+    card("d", "2015-07-04", "صحيفة الرياض", "العهد وولي", "عهد العراقي"),
+  ],
+  "s.json": { names: ["صحيفة الرياض", "صحيفة عكاظ"], docs: [[0, 3], [1, 1]] },
+  "d.json": { days: ["2015-07-01", "2015-07-02", "2015-07-03", "2015-07-04"], first: [0, 1, 2, 3] },
+  "n/0.json": {
+    "عر": [["loc-iraq", "العراق", "LOC", "entities/loc-iraq/", 4, "العراق عراق"]],
+    "ول": [["per-crown", "ولي العهد", "PER", "entities/per-crown/", 2, "ولي العهد عهد"]],
+  },
+  "e/0.json": { "per-crown": [2, 1] },
+  "v/0.json": { "عر": [["العراق", "العراق", 9], ["العراقي", "العراقي", 3]] },
+};
+
+function engine() {
+  const fetched = [];
+  const search = new SearchEngine(async (path) => {
+    fetched.push(path);
+    if (!(path in FILES)) throw new Error(`missing ${path}`);
+    return structuredClone(FILES[path]);
+  });
+  return { search, fetched };
+}
+
+const ids = (found) => found.results.map((r) => r.id);
+
+test("shard hash matches the Python twin", () => {
+  assert.equal(fnv1a(""), 0x811c9dc5);
+  assert.equal(fnv1a("عراق"), 2421733675);
+  assert.equal(fnv1a("=العراق"), 1026577146);
+  assert.deepEqual(ungap([3, 2, 5]), [3, 5, 10]);
+  assert.equal(nameKey("الكاظمي"), "كا");
+});
+
+test("queries split into distinct words and quoted phrases", () => {
+  const parsed = parseQuery('الملك "ولي العهد" والعراق «مجلس الوزراء');
+  assert.deepEqual(
+    parsed.units.map((u) => u.exact),
+    ["الملك", "ولي", "العهد", "والعراق", "مجلس", "الوزراء"],
+  );
+  assert.deepEqual(parsed.phrases, [["ولي", "عهد"]]);
+});
+
+test("highlighting marks every surface form of a matched word", () => {
+  const pieces = highlightPieces("زار الوفد والعراق ولبغداد أمس", ["عراق", "بغداد"]);
+  assert.deepEqual(
+    pieces.filter((p) => p.match).map((p) => p.text),
+    ["والعراق", "ولبغداد"],
+  );
+  assert.equal(pieces.map((p) => p.text).join(""), "زار الوفد والعراق ولبغداد أمس");
+});
+
+test("one word: the exact form first, answered from the head without the long list", async () => {
+  const { search, fetched } = engine();
+  const found = await search.search("العراق", { limit: 2 });
+  assert.equal(found.total, 4);
+  assert.deepEqual(ids(found), ["a", "d"]); // a has العراق itself; d has the best stem score
+  assert.ok(!fetched.includes("p/iraq.json"));
+  assert.equal(found.results[0].title, "العراق اليوم");
+});
+
+test("beyond the head the full postings are read and ranking continues", async () => {
+  const { search, fetched } = engine();
+  const found = await search.search("العراق", { limit: 10 });
+  assert.deepEqual(ids(found), ["a", "d", "b", "c"]);
+  assert.ok(fetched.includes("p/iraq.json"));
+});
+
+test("a phrase needs its words next to each other", async () => {
+  const { search } = engine();
+  assert.deepEqual(ids(await search.search('"ولي العهد"')), ["c"]);
+  assert.deepEqual(ids(await search.search("ولي العهد")), ["c", "d"]); // 280 vs 270
+  assert.equal((await search.search('"العهد ولي"')).total, 0);
+});
+
+test("filters: source and date range restrict the matches", async () => {
+  const { search } = engine();
+  const bySource = await search.search("العراق", { filters: { source: "صحيفة عكاظ" } });
+  assert.deepEqual(ids(bySource), ["b", "c"]);
+  const byDate = await search.search("العراق", { filters: { from: "2015-07-02", to: "2015-07-03" } });
+  assert.deepEqual(ids(byDate), ["b", "c"]);
+  const entityOnly = await search.search("", { filters: { entity: "per-crown" } });
+  assert.deepEqual(ids(entityOnly), ["d", "c"]); // newest first
+});
+
+test("a misspelt word gets a suggestion from the archive's vocabulary", async () => {
+  const { search } = engine();
+  const found = await search.search("العراك");
+  assert.equal(found.total, 0);
+  assert.equal(found.suggestion, "العراق");
+  assert.equal(editDistance("العراك", "العراق"), 1);
+});
+
+test("typing a name suggests entities with type and article count", async () => {
+  const { search } = engine();
+  assert.deepEqual(await search.suggestNames("العر"), [
+    { id: "loc-iraq", name: "العراق", type: "LOC", url: "entities/loc-iraq/", count: 4 },
+  ]);
+  assert.deepEqual(await search.suggestNames("العر", { type: "PER" }), []);
+  assert.equal((await search.suggestNames("ولي الع"))[0].id, "per-crown");
+});
+
+test("a word with a bare clitic is read as the far more frequent bare word", async () => {
+  const { search } = engine();
+  const found = await search.search("بمصر");
+  assert.deepEqual(found.terms, ["مصر"]);
+  assert.equal(found.total, 3);
+  assert.deepEqual(ids(found), ["b", "d", "a"]); // b has بمصر itself
+});
+
+test("pages of results follow one another", async () => {
+  const { search } = engine();
+  const first = await search.search("العراق", { offset: 0, limit: 2 });
+  const second = await search.search("العراق", { offset: 2, limit: 2 });
+  assert.deepEqual([...ids(first), ...ids(second)], ["a", "d", "b", "c"]);
+  assert.equal(second.total, 4);
+});

@@ -1,0 +1,167 @@
+"""The search index and its static files, on small hand-written Arabic articles."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from newsarchive.search.cli import run_search
+from newsarchive.search.hashing import fnv1a
+from newsarchive.search.pipeline import build_search, default_index_dir
+from newsarchive.search.query import parse_query
+
+needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
+
+ARTICLES = [
+    ("clitics", "أخبار من المنطقة", "والعراق والعراق والعراق في نشرة اليوم وللعراق حضور", 1),
+    ("exact", "تقرير اقتصادي", "زار الوفد العراق أمس وبحث التجارة في الخليج", 2),
+    ("riyadh", "أمطار على الرياض", "هطلت أمطار غزيرة على مدينة الرياض في المساء", 3),
+    ("crown", "ولي العهد يستقبل الوفد", "استقبل ولي العهد وفدا رسميا في جدة", 4),
+    ("reverse", "العهد الجديد", "قال الولي إن العهد باق في المدينة", 5),
+    ("undated", "نشرة بلا تاريخ", "خبر عن العراق بلا تاريخ", None),
+]
+SOURCES = {"clitics": "صحيفة الرياض", "exact": "صحيفة عكاظ", "riyadh": "صحيفة الرياض"}
+
+
+def records(extra: int = 0) -> list[dict]:
+    """Plain records for build_search; extra adds filler articles that mention في."""
+    out = [
+        {
+            "id": slug,
+            "url": f"articles/{slug}/",
+            "title": title,
+            "text": text,
+            "date": date(2015, 7, day) if day else None,
+            "source": SOURCES.get(slug, "وكالة الأنباء"),
+            "entities": [{"name": "ولي العهد", "type": "PER"}] if slug == "crown" else [],
+        }
+        for slug, title, text, day in ARTICLES
+    ]
+    for n in range(extra):
+        out.append(
+            {
+                "id": f"filler-{n:04d}",
+                "url": f"articles/filler-{n:04d}/",
+                "title": f"خبر رقم {n}",
+                "text": f"نص قصير في الخبر رقم {n} عن الطقس في المدن",
+                "date": date(2015, 8, 1 + n % 28),
+                "source": "وكالة الأنباء",
+            }
+        )
+    return out
+
+
+ENTITIES = [
+    {
+        "id": "per-crown",
+        "name": "ولي العهد",
+        "type": "PER",
+        "url": "entities/per-crown/",
+        "aliases": [],
+        "article_count": 1,
+        "article_slugs": ["crown"],
+    },
+    {
+        "id": "loc-iraq",
+        "name": "العراق",
+        "type": "LOC",
+        "url": "entities/loc-iraq/",
+        "aliases": ["بلاد الرافدين"],
+        "article_count": 3,
+        "article_slugs": ["clitics", "exact", "undated"],
+    },
+]
+
+
+def build(tmp_path: Path, extra: int = 0, **options) -> Path:
+    output = tmp_path / "output"
+    build_search(records(extra), output / "search", default_index_dir(output), ENTITIES, options)
+    return output
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    return build(tmp_path_factory.mktemp("small"))
+
+
+def read(site: Path, relative: str):
+    return json.loads((site / "search" / relative).read_text(encoding="utf-8"))
+
+
+def test_documents_are_numbered_in_date_order_undated_first(site):
+    manifest = read(site, "manifest.json")
+    assert manifest["docs"] == len(ARTICLES)
+    assert manifest["undated"] == 1
+    cards = read(site, "c/0.json")  # 6 articles: one chunk of up to 8 cards
+    assert [c[0] for c in cards] == ["undated", "clitics", "exact", "riyadh", "crown", "reverse"]
+    assert cards[1][4] == "1 يوليو 2015"  # Arabic date shown on the card
+
+
+@needs_node
+@pytest.mark.parametrize("engine", ["static", "whoosh"])
+def test_exact_form_ranks_above_clitic_forms(site, engine):
+    found = run_search("العراق", site, engine)
+    ids = [r["id"] for r in found["results"]]
+    assert set(ids) == {"clitics", "exact", "undated"}
+    # "exact" and "undated" contain العراق itself; "clitics" only والعراق/وللعراق, though often
+    assert ids[-1] == "clitics"
+
+
+@needs_node
+@pytest.mark.parametrize("engine", ["static", "whoosh"])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [('"ولي العهد"', {"crown"}), ("ولي العهد", {"crown", "reverse"}), ('"العهد ولي"', set())],
+)
+def test_phrases_need_consecutive_words(site, engine, query, expected):
+    assert {r["id"] for r in run_search(query, site, engine)["results"]} == expected
+
+
+def test_parse_query_words_and_phrases():
+    parsed = parse_query('الملك "ولي العهد" والعراق «مجلس الوزراء')
+    assert [u.exact for u in parsed.units] == [
+        "الملك",
+        "ولي",
+        "العهد",
+        "والعراق",
+        "مجلس",
+        "الوزراء",
+    ]
+    assert parsed.phrases == [["ولي", "عهد"]]
+
+
+def test_shard_hash_matches_the_javascript_twin():
+    # Values fixed in tests/js/search.test.js too: both sides must shard keys identically.
+    assert fnv1a("") == 0x811C9DC5
+    assert fnv1a("عراق") == 2421733675
+    assert fnv1a("=العراق") == 1026577146
+
+
+def test_first_query_files_do_not_grow_with_the_archive(tmp_path):
+    small = build(tmp_path / "a", extra=20, SEARCH_HEAD_SIZE=10)
+    large = build(tmp_path / "b", extra=400, SEARCH_HEAD_SIZE=10)
+    for output in (small, large):
+        manifest_size = (output / "search" / "manifest.json").stat().st_size
+        assert manifest_size < 1024
+        for shard in (output / "search" / "t").iterdir():
+            for term, entry in json.loads(shard.read_text(encoding="utf-8")).items():
+                assert len(entry[1]) <= 2 * 10, term  # heads are capped, best first
+                assert (len(entry) == 3) == (entry[0] > 10)  # longer lists live in p/
+    common = read(large, f"t/{fnv1a('في') % read(large, 'manifest.json')['termShards']}.json")
+    assert common["في"][0] > 400
+
+
+def test_completion_and_entity_files(site):
+    manifest = read(site, "manifest.json")
+    shard = read(site, f"n/{fnv1a('عر') % manifest['nameShards']}.json")
+    assert [e[0] for e in shard["عر"]] == ["loc-iraq"]
+    entity_docs = read(site, f"e/{fnv1a('loc-iraq') % manifest['entityShards']}.json")
+    assert entity_docs["loc-iraq"] == [0, 1, 1]  # gaps of 0, 1, 2
+
+
+def test_whoosh_index_sits_beside_the_output(site):
+    assert (site.parent / "cache" / "search-index").is_dir()
