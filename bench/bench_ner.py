@@ -3,7 +3,8 @@
 The tagger's time includes tokenising, sentence splitting, feature extraction (from a cold
 feature cache), Viterbi decoding, span marginals and document consistency: tag_text() as the
 site calls it. The baseline is whitespace splitting plus one dict lookup per token over the
-same texts, so the ratio says how much the machine's load is not to blame.
+same texts, so the ratio says how much the machine's load is not to blame. Both are timed in CPU time
+of this (single-threaded) process, which is what "tokens/s on one core" means on a shared box.
 
 Run: python bench/bench_ner.py [--articles 500] [--repeat 3]
 """
@@ -54,12 +55,12 @@ def tag_all(tagger: Tagger, texts: list[str]) -> int:
 
 
 def best_time(run, repeat: int) -> float:
-    """Best wall time of `repeat` runs."""
+    """Best CPU time of `repeat` runs: one core's time, whatever else shares the machine."""
     times = []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started = time.process_time()
         run()
-        times.append(time.perf_counter() - started)
+        times.append(time.process_time() - started)
     return min(times)
 
 

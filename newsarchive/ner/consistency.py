@@ -44,25 +44,32 @@ def document_names(
 
 
 def fill_gaps(
-    tokens: list[str],
+    keys: list[list[str]],
     spans: list[Span],
     names: dict[tuple[str, ...], tuple[str, float]],
     max_len: int = 6,
 ) -> list[tuple[str, int, int]]:
-    """New (type, start, end) spans where a document name occurs on untagged tokens."""
+    """New (type, start, end) spans where a document name occurs on untagged tokens.
+
+    keys[i] holds token i normalised, then without each possible clitic prefix.
+    """
     if not names:
         return []
+    starts = {phrase[0] for phrase in names}
+    if not any(k in starts for key in keys for k in key):
+        return []
+    tokens = keys
     tagged = [False] * len(tokens)
     for _, start, end, _ in spans:
         for i in range(start, end):
             tagged[i] = True
-    norms = [normalize(t) for t in tokens]
+    norms = [key[0] for key in keys]
     added = []
     i = 0
     while i < len(tokens):
         match = None
-        if not tagged[i]:
-            firsts = [norms[i], *(stem for _, stem in prefix_splits(norms[i]))]
+        if not tagged[i] and any(k in starts for k in keys[i]):
+            firsts = keys[i]
             for n in range(min(max_len, len(tokens) - i), 0, -1):
                 if any(tagged[i : i + n]):
                     continue

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from newsarchive.arabic import fold, is_arabic, normalize, prefix_splits
+from typing import NamedTuple
+
+from newsarchive.arabic import PREFIXES, is_arabic, normalize, prefix_splits
 from newsarchive.ner import gazetteers
 
 CONTEXT_OFFSETS = (-2, -1, 1, 2)
+PREFIX_INITIALS = frozenset(p[0] for p in PREFIXES)
 # Longest multi-word gazetteer phrase tried when matching a sentence.
 MAX_PHRASE = 5
 
@@ -22,6 +25,21 @@ def _shape(word: str) -> str:
     return "punct"
 
 
+def _lengths(tables: dict[str, dict[tuple[str, ...], str]]) -> dict[str, tuple[int, ...]]:
+    """For each first word, the distinct lengths of its phrases, longest first."""
+    return {first: tuple(sorted({len(p) for p in t}, reverse=True)) for first, t in tables.items()}
+
+
+class WordInfo(NamedTuple):
+    """What the extractor memoises per word form."""
+
+    feats: list[str]
+    context: dict[int, list[str]]  # the word's features as seen from each neighbour offset
+    stems: list[str]  # normalised form, then forms without clitics: lookup keys
+    gz_firsts: list[str]  # keys that start a gazetteer phrase
+    lex_firsts: list[str]  # keys that start a training-lexicon phrase
+
+
 class FeatureExtractor:
     """Turns token lists into crfsuite attribute lists, using clusters and gazetteers."""
 
@@ -34,6 +52,8 @@ class FeatureExtractor:
         self.phrases = gazetteers.phrase_gazetteer()
         # Names seen in training data (first word -> {phrase: type}), matched like gazetteers.
         self.lexicon = lexicon or {}
+        self.gz_lengths = _lengths(self.phrases)
+        self.lex_lengths = _lengths(self.lexicon)
         # Each word of a training name -> the types of the names it occurs in ("محمد" -> PER).
         self.lexicon_words: dict[str, set[str]] = {}
         for table in self.lexicon.values():
@@ -42,11 +62,14 @@ class FeatureExtractor:
                     if word not in gazetteers.STOPWORDS:
                         self.lexicon_words.setdefault(word, set()).add(etype)
         self.single = gazetteers.single_words()
-        self.cache: dict[str, tuple[list[str], dict[int, list[str]], list[str]]] = {}
+        self.cache: dict[str, WordInfo] = {}
+        # When set (by a loaded tagger), attributes the model has no weight for are dropped
+        # early: they cannot change a tag, and passing fewer strings to crfsuite is faster.
+        self.known: set[str] | None = None
 
-    def _stems(self, norm: str) -> list[str]:
-        # Candidate bare words: the word itself and each clitic split (و، ف، ب، ك، ل، ال…).
-        return [norm, *(stem for _, stem in prefix_splits(norm))]
+    def _keep(self, attributes: list[str]) -> list[str]:
+        known = self.known
+        return attributes if known is None else [a for a in attributes if a in known]
 
     def _cluster(self, stems: list[str]) -> tuple[str, ...] | None:
         for stem in stems:
@@ -55,19 +78,17 @@ class FeatureExtractor:
                 return ids
         return None
 
-    def _word(self, word: str) -> tuple[list[str], dict[int, list[str]], list[str]]:
+    def word(self, word: str) -> WordInfo:
         """Own features, features seen from each neighbour offset, and lookup keys of a word."""
         cached = self.cache.get(word)
         if cached is not None:
             return cached
         norm = normalize(word)
-        stems = self._stems(norm)
-        splits = list(prefix_splits(norm))
+        # Every clitic prefix starts with one of these letters: skip the search for most words.
+        splits = list(prefix_splits(norm)) if norm[:1] in PREFIX_INITIALS else []
+        # Candidate bare words: the word itself and each clitic split (و، ف، ب، ك، ل، ال…).
+        stems = [norm, *(stem for _, stem in splits)]
         feats = ["bias", "w=" + norm, "shape=" + _shape(word), f"len={min(len(norm), 8)}"]
-        folded = fold(word)
-        if folded != norm:
-            # Alef, ya and taa marbuta spellings tell words apart: على (on) and علي (Ali).
-            feats.append("raw=" + folded)
         feats += ["s2=" + norm[-2:], "s3=" + norm[-3:], "s4=" + norm[-4:]]
         feats += ["p2=" + norm[:2], "p3=" + norm[:3], "p4=" + norm[:4]]
         if splits:
@@ -109,23 +130,42 @@ class FeatureExtractor:
         context = {
             k: [f"{k}:{f}" for f in (near if abs(k) == 1 else seen)] for k in CONTEXT_OFFSETS
         }
-        result = (feats, context, stems)
+        if self.known is not None:
+            feats = self._keep(feats)
+            context = {k: self._keep(v) for k, v in context.items()}
+        result = WordInfo(
+            feats,
+            context,
+            stems,
+            [f for f in stems if f in self.phrases],
+            [f for f in stems if f in self.lexicon],
+        )
         self.cache[word] = result
         return result
 
+    @staticmethod
     def _phrase_tags(
-        self, keys: list[list[str]], table_of: dict, label: str, tags: list[list[str]]
+        keys: list[list[str]],
+        firsts: list[list[str]],
+        table_of: dict,
+        lengths: dict[str, tuple[int, ...]],
+        label: str,
+        tags: list[list[str]],
     ) -> list[list[str]]:
-        """Add B/I features of the longest phrase matches (the first word may carry clitics)."""
+        """Add B/I features of the longest phrase matches (the first word may carry clitics).
+
+        firsts[i] lists the forms of word i that start some phrase of table_of (often none).
+        """
         i = 0
         while i < len(keys):
             best = 0
             kind = ""
-            for first in keys[i]:
-                table = table_of.get(first)
-                if not table:
-                    continue
-                for n in range(min(MAX_PHRASE, len(keys) - i), 0, -1):
+            for first in firsts[i]:
+                table = table_of[first]
+                longest = min(MAX_PHRASE, len(keys) - i)
+                for n in lengths[first]:  # the phrase lengths this first word has, longest first
+                    if n > longest:
+                        continue
                     if n <= best:
                         break
                     phrase = (first, *(keys[i + j][0] for j in range(1, n)))
@@ -144,26 +184,32 @@ class FeatureExtractor:
 
     def sentence(self, tokens: list[str]) -> list[list[str]]:
         """Attribute lists for each token of a sentence."""
-        words = [self._word(t) for t in tokens]
-        keys = [w[2] for w in words]
+        words = [self.word(t) for t in tokens]
+        keys = [w.stems for w in words]
         phrase_tags: list[list[str]] = [[] for _ in keys]
-        self._phrase_tags(keys, self.phrases, "gz", phrase_tags)
+        gz_firsts = [w.gz_firsts for w in words]
+        self._phrase_tags(keys, gz_firsts, self.phrases, self.gz_lengths, "gz", phrase_tags)
         if self.lexicon:
-            self._phrase_tags(keys, self.lexicon, "lex", phrase_tags)
+            lex_firsts = [w.lex_firsts for w in words]
+            self._phrase_tags(keys, lex_firsts, self.lexicon, self.lex_lengths, "lex", phrase_tags)
         n = len(tokens)
         out = []
-        norms = [w[2][0] for w in words]
-        for i, (feats, _, _) in enumerate(words):
-            row = [*feats, *phrase_tags[i]]
-            row.append("bi-1=" + (norms[i - 1] if i else "^") + "|" + norms[i])
-            row.append("bi+1=" + norms[i] + "|" + (norms[i + 1] if i + 1 < n else "$"))
+        norms = [w.stems[0] for w in words]
+        known = self.known
+        for i, word in enumerate(words):
+            row = [*word.feats, *phrase_tags[i]]
+            extra = [
+                "bi-1=" + (norms[i - 1] if i else "^") + "|" + norms[i],
+                "bi+1=" + norms[i] + "|" + (norms[i + 1] if i + 1 < n else "$"),
+            ]
             for k in CONTEXT_OFFSETS:
                 j = i + k
                 if 0 <= j < n:
-                    row += words[j][1][k]
+                    row += words[j].context[k]
                     if phrase_tags[j] and abs(k) == 1:
-                        row += [f"{k}:{t}" for t in phrase_tags[j]]
+                        extra += [f"{k}:{t}" for t in phrase_tags[j]]
                 elif abs(k) == 1:
                     row.append("BOS" if k < 0 else "EOS")
+            row += extra if known is None else [a for a in extra if a in known]
             out.append(row)
         return out

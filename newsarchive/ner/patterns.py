@@ -6,6 +6,8 @@ as organisations (as Wojood and most guidelines do), so a small pattern adds the
 
 from __future__ import annotations
 
+import functools
+
 from newsarchive.arabic import normalize, prefix_splits
 
 # Head nouns that start an organisation's name when definite words follow them.
@@ -21,15 +23,23 @@ NOT_NAME_WORDS = frozenset(
     المقبل المقبلة الجديد الجديدة السابق السابقة""".split()
 )
 MAX_NAME_WORDS = 4
+# Conjunctions and prepositions that may stand before a head noun (no article).
+BARE_PREFIXES = frozenset(["و", "ف", "ب", "ك", "ل", "وب", "ول", "وك", "فب", "فل"])
 # The score given to pattern spans: they do not come from the CRF's marginals.
 PATTERN_SCORE = 0.7
 
 
+@functools.lru_cache(maxsize=65536)
 def _head(word: str) -> bool:
+    # The head of a name is in construct state, so never definite: "وكالة الأنباء", yet not
+    # "المكتب الإعلامي" or "للمجلس الوزاري" (a generic office or council).
     norm = normalize(word)
-    return norm in ORG_HEADS or any(stem in ORG_HEADS for _, stem in prefix_splits(norm))
+    if norm in ORG_HEADS:
+        return True
+    return any(stem in ORG_HEADS for prefix, stem in prefix_splits(norm) if prefix in BARE_PREFIXES)
 
 
+@functools.lru_cache(maxsize=65536)
 def _definite(word: str) -> bool:
     norm = normalize(word)
     return norm.startswith("ال") and len(norm) > 3 and norm not in NOT_NAME_WORDS

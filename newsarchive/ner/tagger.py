@@ -32,6 +32,7 @@ class Tagger:
         self.features = FeatureExtractor(load_clusters(clusters_path), lexicon)
         self._crf = pycrfsuite.Tagger()
         self._crf.open(str(self.model_path))
+        self.features.known = {attr for attr, _ in self._crf.info().state_features}
 
     @classmethod
     def load(cls, path: str | Path | None = None, org_patterns: bool = True) -> Tagger:
@@ -81,7 +82,7 @@ class Tagger:
         if names:
             found = [relabel(t, s, names) for t, s in zip(token_lists, found, strict=True)]
         for tokens, spans_ in zip(token_lists, found, strict=True):
-            added = fill_gaps(tokens, spans_, names)
+            added = fill_gaps([self.features.word(t).stems for t in tokens], spans_, names)
             if added:
                 self._crf.set(self._attributes(tokens))
                 for etype, start, end in added:

@@ -3,7 +3,9 @@ entity pages and the entity index. The work happens in newsarchive.entities."""
 
 from __future__ import annotations
 
+import logging
 import os
+import time
 
 from pelican import signals
 
@@ -15,6 +17,7 @@ from newsarchive.entities.policy import Policy
 from newsarchive.entities.settings import DEFAULTS
 
 LETTER_SLUGS = {"#": "other"}
+log = logging.getLogger(__name__)
 
 
 def setting(settings: dict, name: str):
@@ -29,6 +32,7 @@ def letter_url(settings: dict, letter: str) -> str:
 
 def attach_entities(generator) -> None:
     """Tag and link every article; give each its entities and related articles."""
+    started = time.perf_counter()
     settings = generator.settings
     if not setting(settings, "ENTITIES_ENABLED") or not generator.articles:
         return
@@ -75,6 +79,12 @@ def attach_entities(generator) -> None:
     paginated = settings["PAGINATED_TEMPLATES"]
     if paginated.get("entity") is None:
         paginated["entity"] = setting(settings, "ENTITIES_PER_PAGE")
+    log.info(
+        "entities: %d entities in %d articles, %.1fs",
+        len(catalog.entities),
+        len(articles),
+        time.perf_counter() - started,
+    )
 
 
 def write_entity_pages(generator, writer) -> None:
@@ -82,6 +92,7 @@ def write_entity_pages(generator, writer) -> None:
     catalog = getattr(generator, "entity_catalog", None)
     if catalog is None:
         return
+    started = time.perf_counter()
     settings = generator.settings
     relative = settings["RELATIVE_URLS"]
     by_slug = {a.slug: a for a in generator.articles}
@@ -133,6 +144,11 @@ def write_entity_pages(generator, writer) -> None:
             entity_total=len(catalog.entities),
             **common,
         )
+    log.info(
+        "entities: wrote %d entity pages, %.1fs",
+        len(catalog.entities),
+        time.perf_counter() - started,
+    )
 
 
 def register() -> None:

@@ -60,7 +60,8 @@ export class SearchEngine {
     const manifest = await this.manifest();
     const shardFor = (stem) => this.load(`t/${shardOf(stem, manifest.termShards)}.json`);
     const shard = await shardFor(unit.stem);
-    let stem = shard[unit.stem] ?? null;
+    const canonical = shard[unit.stem] ?? null;
+    let stem = canonical;
     let term = unit.stem;
     for (const alternative of stemAlternatives(unit.exact)) {
       const entry = (await shardFor(alternative))[alternative];
@@ -69,7 +70,9 @@ export class SearchEngine {
         term = alternative;
       }
     }
-    return { stem, exact: shard[EXACT + unit.exact] ?? null, term };
+    // Exact-form scores include the canonical stem's score; a resolved word swaps it out.
+    const swapped = term === unit.stem ? null : canonical;
+    return { stem, exact: shard[EXACT + unit.exact] ?? null, term, swapped };
   }
 
   /** Every posting of an entry as a Map doc → score (from the head when it is complete). */
@@ -113,7 +116,7 @@ export class SearchEngine {
       return { results: [], total: 0, suggestion, terms };
     }
     let found = null;
-    if (parsed.units.length === 1 && !filtered) {
+    if (parsed.units.length === 1 && !filtered && !entries[0].swapped) {
       const quick = this.fromHeads(entries[0], offset + limit);
       if (quick) found = await this.page(quick, entries[0].stem[0], offset, limit, null);
     }
@@ -147,7 +150,17 @@ export class SearchEngine {
   /** Rank every match of the query from full postings, filters and phrases applied. */
   async rankAll(parsed, entries, filters) {
     const lists = await Promise.all(
-      entries.map(async (e) => [await this.postings(e.stem), await this.postings(e.exact)]),
+      entries.map(async (e) => {
+        const stems = await this.postings(e.stem);
+        let exacts = await this.postings(e.exact);
+        if (e.swapped) {
+          const canonical = await this.postings(e.swapped);
+          exacts = new Map(
+            [...exacts].map(([doc, c]) => [doc, c - (canonical.get(doc) ?? 0) + stems.get(doc)]),
+          );
+        }
+        return [stems, exacts];
+      }),
     );
     const order = lists.map((_, i) => i).sort((a, b) => lists[a][0].size - lists[b][0].size);
     let candidates = [...lists[order[0]][0].keys()];
