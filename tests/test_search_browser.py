@@ -12,9 +12,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from conftest import FIXTURE_CONTENT
-from playwright.sync_api import expect
 
 from newsarchive.build import build_site
+
+expect = pytest.importorskip("playwright.sync_api").expect
 
 SEED = "000_98ca48b0d465946a"
 # A name entry for the seed article, added to whatever the entity tagger found, so completion

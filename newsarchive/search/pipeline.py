@@ -32,6 +32,7 @@ def build_search(
         title_boost=opts["SEARCH_TITLE_BOOST"],
         entity_boost=opts["SEARCH_ENTITY_BOOST"],
         limitmb=opts["SEARCH_INDEX_MB"],
+        procs=opts["SEARCH_INDEX_PROCS"],
     )
     indexed = time.perf_counter()
     manifest = export_search(
