@@ -47,15 +47,18 @@ def fill_gaps(
     keys: list[list[str]],
     spans: list[Span],
     names: dict[tuple[str, ...], tuple[str, float]],
+    starts: frozenset[str] | None = None,
     max_len: int = 6,
 ) -> list[tuple[str, int, int]]:
     """New (type, start, end) spans where a document name occurs on untagged tokens.
 
-    keys[i] holds token i normalised, then without each possible clitic prefix.
+    keys[i] holds token i normalised, then without each possible clitic prefix; starts
+    (the first words of names, computed once per document by the caller) is optional.
     """
     if not names:
         return []
-    starts = {phrase[0] for phrase in names}
+    if starts is None:
+        starts = frozenset(phrase[0] for phrase in names)
     if not any(k in starts for key in keys for k in key):
         return []
     tokens = keys

@@ -54,8 +54,11 @@ class Tagger:
         """Tags of a sentence and its entity spans with the lowest token marginal of each span."""
         if not tokens:
             return [], []
+        return self._decode(self._attributes(tokens))
+
+    def _decode(self, attributes: list[list[str]]) -> tuple[list[str], list[Span]]:
         crf = self._crf
-        crf.set(self._attributes(tokens))
+        crf.set(attributes)
         tags = crf.tag()
         found = []
         for etype, start, end in spans(tags):
@@ -76,15 +79,19 @@ class Tagger:
         With org_patterns (default: the tagger's setting), head-noun organisation names are
         added on untagged tokens with a fixed score.
         """
-        found = [self.tag_with_scores(tokens)[1] for tokens in token_lists]
+        # Attributes are kept for the document so a second look at a sentence costs no features.
+        attributes = [self._attributes(tokens) if tokens else [] for tokens in token_lists]
+        found = [self._decode(a)[1] if a else [] for a in attributes]
         names = document_names(token_lists, found) if consistent else {}
+        starts = frozenset(phrase[0] for phrase in names)
+        word = self.features.word
         use_patterns = self.org_patterns if org_patterns is None else org_patterns
         if names:
             found = [relabel(t, s, names) for t, s in zip(token_lists, found, strict=True)]
-        for tokens, spans_ in zip(token_lists, found, strict=True):
-            added = fill_gaps([self.features.word(t).stems for t in tokens], spans_, names)
+        for tokens, spans_, attrs in zip(token_lists, found, attributes, strict=True):
+            added = fill_gaps([word(t).stems for t in tokens], spans_, names, starts)
             if added:
-                self._crf.set(self._attributes(tokens))
+                self._crf.set(attrs)
                 for etype, start, end in added:
                     score = min(1.0 - self._crf.marginal("O", i) for i in range(start, end))
                     spans_.append((etype, start, end, score))
