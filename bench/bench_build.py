@@ -10,7 +10,6 @@ time, articles per second, peak memory (RSS) and output size for each, and ours 
 from __future__ import annotations
 
 import argparse
-import gzip
 import itertools
 import json
 import os
@@ -24,7 +23,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from newsarchive.corpus_import import import_corpus  # noqa: E402
+from newsarchive.corpus_import import import_corpus, open_corpus  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpus" / "saudinewsnet.jsonl.gz"
 
@@ -35,17 +34,27 @@ TIMEZONE = "UTC"
 DEFAULT_LANG = "ar"
 PLUGINS = []
 RELATIVE_URLS = True
+# The one change from Pelican's defaults: cap slug length, as some corpus authors are sentences
+# whose slugs would exceed the file-name limit and crash the build.
+SLUG_REGEX_SUBSTITUTIONS = [
+    (r"[^\\w\\s-]", ""),
+    (r"(?u)\\A\\s*", ""),
+    (r"(?u)\\s*\\Z", ""),
+    (r"[-\\s]+", "-"),
+    (r"^(.{80}).+$", r"\\1"),
+]
 """
 
 
-def run_measured(command: list[str], cwd: Path) -> tuple[float, int]:
-    """Run a command; return its wall time in seconds and its peak RSS in MB."""
+def run_measured(command: list[str], cwd: Path, log: Path) -> tuple[float, int]:
+    """Run a command, its output to log; return its wall time in seconds and peak RSS in MB."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{command[:4]} failed: {process.stderr.read().decode()[-2000:]}")
+        raise RuntimeError(f"{command[:4]} failed: {log.read_text()[-2000:]}")
     return elapsed, usage.ru_maxrss // 1024
 
 
@@ -58,8 +67,7 @@ def prepare(corpus: Path, size: int, work: Path) -> tuple[Path, Path]:
     """Import the first `size` articles; return our content folder and plain Pelican's copy."""
     sample = work / f"corpus-{size}.jsonl"
     with sample.open("w", encoding="utf-8") as out:
-        with gzip.open(corpus, "rt", encoding="utf-8") as lines:
-            out.writelines(itertools.islice(lines, size))
+        out.writelines(line for _, line in itertools.islice(open_corpus(corpus), size))
     ours = work / f"content-{size}"
     import_corpus(sample, ours, progress=False)
     plain = work / f"plain-content-{size}"
@@ -79,12 +87,14 @@ def bench_size(corpus: Path, size: int, repeat: int, work: Path) -> dict:
         shutil.rmtree(out, ignore_errors=True)
         settings = str(work / "plainconf.py")
         command = [sys.executable, "-m", "pelican", str(plain), "-o", str(out), "-s", settings]
-        rows["plain"].append((*run_measured(command, work), folder_mb(out)))
+        measured = run_measured(command, work, work / "plain.log")
+        rows["plain"].append((*measured, folder_mb(out)))
         out = work / "ours-out"
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(REPO / "cache", ignore_errors=True)  # a cold cache
         command = [sys.executable, "-m", "invoke", "build", "--content", str(ours)]
-        rows["ours"].append((*run_measured([*command, "--output", str(out)], REPO), folder_mb(out)))
+        measured = run_measured([*command, "--output", str(out)], REPO, work / "ours.log")
+        rows["ours"].append((*measured, folder_mb(out)))
     return {
         name: {
             "seconds": statistics.median(r[0] for r in runs),

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from whoosh.analysis import Filter, Token, Tokenizer
 
-from newsarchive.arabic import normalize
+from newsarchive.arabic import ARTICLE_PREFIXES, normalize
 
 # Combining marks that belong inside a word (Python's \w has letters and digits but no marks).
 # The JS twin lists the same ranges; it uses \p{L}\p{N} for the letters and digits.
@@ -34,22 +34,6 @@ _FAST_TOKEN_RE = re.compile(rf"[\w{_MARKS}]+")
 # After normalisation, digit runs and letter runs become separate words.
 DIGIT_SPLIT_RE = re.compile(r"[0-9]+|[^0-9]+")
 
-# Article groups, longest first: optional و/ف, optional ب/ك/ل, then ال (ل + ال is written لل).
-# These are unambiguous, so they are always stripped when 2 or more letters remain (light10).
-ARTICLE_PREFIXES = (
-    "وبال",
-    "وكال",
-    "فبال",
-    "فكال",
-    "ولل",
-    "فلل",
-    "وال",
-    "فال",
-    "بال",
-    "كال",
-    "لل",
-    "ال",
-)
 MIN_STEM_AFTER_ARTICLE = 2
 
 # Bare clitics (conjunction و, prepositions ب and ل). Ambiguous: بغداد starts with ب, وزير with

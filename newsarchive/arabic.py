@@ -30,6 +30,23 @@ _LETTERS = str.maketrans(
 # A word: a run of letters, marks and digits (Arabic or not); punctuation splits words.
 WORD_RE = re.compile(r"[^\W_]+(?:[\u064b-\u065f\u0670\u0640][^\W_]*)*", re.UNICODE)
 
+# Article groups, longest first: optional و/ف, optional ب/ك/ل, then ال (ل + ال is written لل).
+# These are unambiguous, so they are always stripped when 2 or more letters remain (light10).
+ARTICLE_PREFIXES = (
+    "وبال",
+    "وكال",
+    "فبال",
+    "فكال",
+    "ولل",
+    "فلل",
+    "وال",
+    "فال",
+    "بال",
+    "كال",
+    "لل",
+    "ال",
+)
+
 # Attached clitics, longest first: conjunction, preposition, article and their combinations.
 PREFIXES = (
     "وبال",

@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from newsarchive.arabic import INVISIBLE_RE, fold_presentation_forms
 from newsarchive.boilerplate import RecurringLines
-from newsarchive.rawarticle import ParsedArticle, parse_article
+from newsarchive.rawarticle import CONTROL_RE, ParsedArticle, parse_article
 from newsarchive.slugs import safe_slug
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ def clean_meta(value) -> str:
     if value is None:
         return ""
     text = fold_presentation_forms(html.unescape(str(value)))
-    return " ".join(INVISIBLE_RE.sub("", text).split())
+    return " ".join(CONTROL_RE.sub("", INVISIBLE_RE.sub("", text)).split())
 
 
 def read_records(path: Path, report: ImportReport) -> list[tuple[int, dict]]:

@@ -21,6 +21,8 @@ METADATA_KEYS = (
     "summary",
 )
 METADATA_RE = re.compile(r"^(?P<key>[A-Za-z_]+):[ \t]*(?P<value>.*)$")
+# Control characters (C0 but tab and newlines, DEL, C1): scraping debris, invalid in XML feeds.
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Recurring boilerplate is looked for only this many lines from each end of the body.
 EDGE_LINES = 3
 # Lines above the first line longer than this are the header zone (masthead, headline, captions).
@@ -81,7 +83,12 @@ def parse_article(
     A raw page (the default) also loses its masthead and duplicated captions, and its headline
     becomes the title; a corpus body (raw_page=False) has a separate title and no header.
     """
-    raw_lines = fold_presentation_forms(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    raw_lines = (
+        CONTROL_RE.sub("", fold_presentation_forms(text))
+        .replace("\r\n", "\n")
+        .replace("\r", "\n")
+        .split("\n")
+    )
     metadata, raw_lines, warnings = split_metadata(raw_lines)
     source = metadata.get("source", source)
     article = ParsedArticle(title=metadata.pop("title", None), paragraphs=[], metadata=metadata)

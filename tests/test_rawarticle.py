@@ -126,3 +126,9 @@ def test_files_in_common_encodings_decode_to_the_same_text(encoding, reported):
 def test_unreadable_files_say_why(data, problem):
     with pytest.raises(UnreadableFile, match=problem):
         decode_bytes(data)
+
+
+def test_control_characters_are_removed_so_feeds_stay_valid_xml():
+    article = parse_article("Title: خبر\x1a عاجل\n\nنص\x1a الخبر\x0c\x7f")
+    assert article.title == "خبر عاجل"
+    assert article.paragraphs == ["نص الخبر"]

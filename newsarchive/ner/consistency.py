@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from itertools import chain
 
-from newsarchive.arabic import normalize, prefix_splits
+from newsarchive.ner.features import fast_normalize as normalize
+from newsarchive.ner.features import fast_prefix_splits as prefix_splits
 from newsarchive.ner.gazetteers import STOPWORDS
 
 # Only mentions at least this sure teach the rest of the document.
@@ -59,7 +61,7 @@ def fill_gaps(
         return []
     if starts is None:
         starts = frozenset(phrase[0] for phrase in names)
-    if not any(k in starts for key in keys for k in key):
+    if starts.isdisjoint(chain.from_iterable(keys)):
         return []
     tokens = keys
     tagged = [False] * len(tokens)

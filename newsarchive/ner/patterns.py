@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import functools
 
-from newsarchive.arabic import normalize, prefix_splits
+from newsarchive.arabic import normalize
+from newsarchive.ner.features import fast_normalize, fast_prefix_splits
 
 # Head nouns that start an organisation's name when definite words follow them.
 ORG_HEADS = frozenset(
@@ -33,25 +34,26 @@ PATTERN_SCORE = 0.7
 def _head(word: str) -> bool:
     # The head of a name is in construct state, so never definite: "وكالة الأنباء", yet not
     # "المكتب الإعلامي" or "للمجلس الوزاري" (a generic office or council).
-    norm = normalize(word)
+    norm = fast_normalize(word)
     if norm in ORG_HEADS:
         return True
-    return any(stem in ORG_HEADS for prefix, stem in prefix_splits(norm) if prefix in BARE_PREFIXES)
+    return any(
+        stem in ORG_HEADS for prefix, stem in fast_prefix_splits(norm) if prefix in BARE_PREFIXES
+    )
 
 
 @functools.lru_cache(maxsize=65536)
 def _definite(word: str) -> bool:
-    norm = normalize(word)
+    norm = fast_normalize(word)
     return norm.startswith("ال") and len(norm) > 3 and norm not in NOT_NAME_WORDS
 
 
 def organisation_spans(tokens: list[str], taken: list[bool]) -> list[tuple[str, int, int]]:
     """("ORG", start, end) for head noun + 1-4 definite words, on tokens not tagged yet."""
     found = []
-    i = 0
-    while i < len(tokens):
-        if taken[i] or not _head(tokens[i]):
-            i += 1
+    resume = 0
+    for i, token in enumerate(tokens):
+        if i < resume or taken[i] or not _head(token):
             continue
         end = i + 1
         while end < len(tokens) and end - i <= MAX_NAME_WORDS and not taken[end]:
@@ -60,5 +62,5 @@ def organisation_spans(tokens: list[str], taken: list[bool]) -> list[tuple[str, 
             end += 1
         if end > i + 1:
             found.append(("ORG", i, end))
-        i = end
+        resume = end
     return found

@@ -84,12 +84,16 @@ class Tagger:
         found = [self._decode(a)[1] if a else [] for a in attributes]
         names = document_names(token_lists, found) if consistent else {}
         starts = frozenset(phrase[0] for phrase in names)
-        word = self.features.word
+        cache, word = self.features.cache, self.features.word
         use_patterns = self.org_patterns if org_patterns is None else org_patterns
         if names:
             found = [relabel(t, s, names) for t, s in zip(token_lists, found, strict=True)]
         for tokens, spans_, attrs in zip(token_lists, found, attributes, strict=True):
-            added = fill_gaps([word(t).stems for t in tokens], spans_, names, starts)
+            added = (
+                fill_gaps([(cache.get(t) or word(t)).stems for t in tokens], spans_, names, starts)
+                if names
+                else None
+            )
             if added:
                 self._crf.set(attrs)
                 for etype, start, end in added:

@@ -9,6 +9,7 @@ import time
 
 from pelican import signals
 
+from newsarchive import timing
 from newsarchive.entities import pipeline
 from newsarchive.entities.aliases import load_aliases
 from newsarchive.entities.archive import by_letter, index_letter, month_rows
@@ -79,6 +80,7 @@ def attach_entities(generator) -> None:
     paginated = settings["PAGINATED_TEMPLATES"]
     if paginated.get("entity") is None:
         paginated["entity"] = setting(settings, "ENTITIES_PER_PAGE")
+    timing.add("tagging", time.perf_counter() - started)
     log.info(
         "entities: %d entities in %d articles, %.1fs",
         len(catalog.entities),
@@ -144,6 +146,7 @@ def write_entity_pages(generator, writer) -> None:
             entity_total=len(catalog.entities),
             **common,
         )
+    timing.add("entity pages", time.perf_counter() - started)
     log.info(
         "entities: wrote %d entity pages, %.1fs",
         len(catalog.entities),

@@ -10,6 +10,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
+from newsarchive import timing
 from newsarchive.search import DEFAULTS
 from newsarchive.search.pipeline import build_search, default_index_dir
 
@@ -55,6 +56,8 @@ def index_articles(generators) -> None:
         options=options,
     )
     log.info("search: %d articles indexed in %s", manifest["docs"], manifest["timings"])
+    timing.add("indexing", manifest["timings"]["index_s"])
+    timing.add("export", manifest["timings"]["export_s"])
     days = sorted(r["date"].strftime("%Y-%m-%d") for r in records if r["date"])
     context["search_sources"] = sorted({r["source"] for r in records if r["source"]})
     context["search_first_day"] = days[0] if days else ""
