@@ -48,9 +48,10 @@ def baseline(texts: list[str], lookup: dict[str, tuple[str, ...]]) -> int:
     return hits
 
 
-def tag_all(tagger: Tagger, texts: list[str]) -> int:
-    """Tag every text from a cold feature cache; returns the number of mentions."""
-    tagger.features.cache.clear()
+def tag_all(tagger: Tagger, texts: list[str], cold: bool = True) -> int:
+    """Tag every text (from a cold feature cache unless cold is False); returns the mentions."""
+    if cold:
+        tagger.features.cache.clear()
     return sum(len(tagger.tag_text(text)) for text in texts)
 
 
@@ -78,10 +79,14 @@ def main(argv: list[str] | None = None) -> None:
     base = best_time(lambda: baseline(texts, lookup), args.repeat)
     tagged = best_time(lambda: tag_all(tagger, texts), args.repeat)
     speed = n_tokens / tagged
+    # Warm: every word's features already memoised, as in a long build after the first articles.
+    tag_all(tagger, texts)
+    warm = best_time(lambda: tag_all(tagger, texts, cold=False), args.repeat)
     print(f"articles: {len(texts)}, tokens: {n_tokens}, mentions: {tag_all(tagger, texts)}")
     print(f"baseline (split + dict lookup): {n_tokens / base:,.0f} tokens/s")
     print(f"tagger (tag_text, cold cache):  {speed:,.0f} tokens/s")
     print(f"tagger / baseline time ratio:   {tagged / base:.1f}x slower")
+    print(f"tagger (tag_text, warm cache):  {n_tokens / warm:,.0f} tokens/s ({warm / base:.1f}x)")
     verdict = "meets" if speed >= TARGET_TOKENS_PER_S else "below"
     print(f"target {TARGET_TOKENS_PER_S:,} tokens/s on one core: {verdict}")
 

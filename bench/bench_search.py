@@ -34,6 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from newsarchive.arabic import normalize  # noqa: E402
+from newsarchive.search import DEFAULTS  # noqa: E402
 from newsarchive.search.cli import static_search  # noqa: E402
 from newsarchive.search.documents import number_documents  # noqa: E402
 from newsarchive.search.index import build_index  # noqa: E402
@@ -151,11 +152,11 @@ def plain_whoosh_rate(records: list[dict], folder: Path) -> float:
     return len(records) / (time.perf_counter() - started)
 
 
-def our_rate(records: list[dict], folder: Path) -> float:
+def our_rate(records: list[dict], folder: Path, procs: int = 1) -> float:
     """Articles/s of newsarchive.search.index.build_index (analysis included)."""
     docs = number_documents(records)
     started = time.perf_counter()
-    build_index(docs, folder)
+    build_index(docs, folder, procs=procs)
     return len(records) / (time.perf_counter() - started)
 
 
@@ -300,6 +301,9 @@ def main(argv=None) -> None:
     parser.add_argument("--reuse", action="store_true", help="keep an already built site")
     parser.add_argument("--no-pagefind", action="store_true")
     parser.add_argument("--index-only", action="store_true", help="only the indexing rates")
+    parser.add_argument(
+        "--procs", type=int, default=DEFAULTS["SEARCH_INDEX_PROCS"], help="our writer processes"
+    )
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-search-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -309,8 +313,8 @@ def main(argv=None) -> None:
 
     # Indexing rate, ours and a plain Whoosh setup, in the same run.
     n_base = min(args.baseline_articles, len(records))
-    ours = our_rate(records, work / "ix-ours")
-    ours_same = our_rate(records[:n_base], work / "ix-ours-small")
+    ours = our_rate(records, work / "ix-ours", args.procs)
+    ours_same = our_rate(records[:n_base], work / "ix-ours-small", args.procs)
     plain = plain_whoosh_rate(records[:n_base], work / "ix-plain")
     print(
         f"\nIndexing (articles/s): ours {ours:.0f} on {len(records)} articles; on the first "

@@ -11,8 +11,9 @@ import pytest
 
 from newsarchive.search.cli import run_search
 from newsarchive.search.hashing import fnv1a
+from newsarchive.search.index import open_index
 from newsarchive.search.pipeline import build_search, default_index_dir
-from newsarchive.search.query import parse_query
+from newsarchive.search.query import parse_query, whoosh_search
 
 needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
 
@@ -165,3 +166,19 @@ def test_completion_and_entity_files(site):
 
 def test_whoosh_index_sits_beside_the_output(site):
     assert (site.parent / "cache" / "search-index").is_dir()
+
+
+@pytest.fixture(scope="module")
+def one_and_two_segments(tmp_path_factory) -> list[Path]:
+    """The same 1006 articles indexed by one process, and by two writing a segment each."""
+    folder = tmp_path_factory.mktemp("segments")
+    return [build(folder / str(n), extra=1000, SEARCH_INDEX_PROCS=n) for n in (1, 2)]
+
+
+@pytest.mark.parametrize("query", ["العراق", "في الخبر", '"ولي العهد"', '"الخبر رقم"'])
+def test_index_written_as_two_segments_ranks_as_one(one_and_two_segments, query):
+    one, two = (default_index_dir(output) for output in one_and_two_segments)
+    assert len(open_index(two)._segments()) == 2
+    ranked = [[(r.id, r.score, r.exact) for r in whoosh_search(ix, query)] for ix in (one, two)]
+    assert ranked[0], query
+    assert ranked[0] == ranked[1]

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from tqdm import tqdm
+
 from newsarchive.entities.aliases import AliasTable, load_aliases
 from newsarchive.entities.archive import Catalog, Doc, link_articles
 from newsarchive.entities.cache import TagCache
@@ -75,7 +77,9 @@ def build_catalog(
     if tagger is not None:
         cache = TagCache(cache_folder, model_version(tagger)) if cache_folder else None
         cached = CachedTagger(tagger, cache, max_chars)
-        mentions = {doc_id: cached.tag(text) for doc_id, text in texts.items()}
+        # disable=None: a progress bar on a terminal, none in logs and tests.
+        progress = tqdm(texts.items(), desc="tagging", unit="article", disable=None)
+        mentions = {doc_id: cached.tag(text) for doc_id, text in progress}
         if cache:
             cache.save()
             log.info("entities: tagged %d articles, %d from cache", cached.tagged, cache.hits)

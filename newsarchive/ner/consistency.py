@@ -63,31 +63,27 @@ def fill_gaps(
         starts = frozenset(phrase[0] for phrase in names)
     if starts.isdisjoint(chain.from_iterable(keys)):
         return []
-    tokens = keys
-    tagged = [False] * len(tokens)
+    tagged = [False] * len(keys)
     for _, start, end, _ in spans:
         for i in range(start, end):
             tagged[i] = True
     norms = [key[0] for key in keys]
     added = []
-    i = 0
-    while i < len(tokens):
-        match = None
-        if not tagged[i] and any(k in starts for k in keys[i]):
-            firsts = keys[i]
-            for n in range(min(max_len, len(tokens) - i), 0, -1):
-                if any(tagged[i : i + n]):
-                    continue
-                rest = tuple(norms[i + 1 : i + n])
-                hit = next((names[(f, *rest)] for f in firsts if (f, *rest) in names), None)
-                if hit:
-                    match = (hit[0], i, i + n)
-                    break
-        if match:
-            added.append(match)
-            i = match[2]
-        else:
-            i += 1
+    resume = 0
+    # Only tokens that may start a name are tried, left to right after the last match.
+    for i in [i for i, key in enumerate(keys) if not starts.isdisjoint(key)]:
+        if i < resume or tagged[i]:
+            continue
+        firsts = keys[i]
+        for n in range(min(max_len, len(keys) - i), 0, -1):
+            if any(tagged[i : i + n]):
+                continue
+            rest = tuple(norms[i + 1 : i + n])
+            hit = next((names[(f, *rest)] for f in firsts if (f, *rest) in names), None)
+            if hit:
+                added.append((hit[0], i, i + n))
+                resume = i + n
+                break
     return added
 
 

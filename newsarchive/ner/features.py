@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from itertools import chain, compress
+from operator import attrgetter
 from typing import NamedTuple
 
 from newsarchive.arabic import _LETTERS, PREFIXES, normalize
@@ -60,6 +62,11 @@ def _lengths(tables: dict[str, dict[tuple[str, ...], str]]) -> dict[str, tuple[i
     return {first: tuple(sorted({len(p) for p in t}, reverse=True)) for first, t in tables.items()}
 
 
+def _seconds(tables: dict[str, dict[tuple[str, ...], str]]) -> dict[str, frozenset[str]]:
+    """For each first word, the second words of its phrases (to skip most longer tries)."""
+    return {first: frozenset(p[1] for p in t if len(p) > 1) for first, t in tables.items()}
+
+
 class WordInfo(NamedTuple):
     """What the extractor memoises per word form."""
 
@@ -73,10 +80,30 @@ class WordInfo(NamedTuple):
     seen_after1: list[str]
     seen_before1: list[str]
     seen_before2: list[str]
+    norm: str  # stems[0]
+
+
+_SEEN_AFTER2 = attrgetter("seen_after2")
+_SEEN_AFTER1 = attrgetter("seen_after1")
+_SEEN_BEFORE1 = attrgetter("seen_before1")
+_SEEN_BEFORE2 = attrgetter("seen_before2")
+_NORM = attrgetter("norm")
+_GZ_FIRSTS = attrgetter("gz_firsts")
+_LEX_FIRSTS = attrgetter("lex_firsts")
 
 
 _LENGTHS = tuple(str(n) for n in range(9))
 _EMPTY: dict[str, str] = {}
+_NONE5 = (None,) * 5
+_BOS = [b"BOS"]
+# The trigger flags of each combination of the person (1), organisation (2) and place (4) bits.
+_TRIGGER_FLAGS = tuple(
+    tuple(f for bit, f in ((1, "trig=PER"), (2, "trig=ORG"), (4, "trig=LOC")) if mask & bit)
+    for mask in range(8)
+)
+_EOS = [b"EOS"]
+# Attribute prefixes of the five slots a word's attribute can fill: its own, then neighbours'.
+_SLOTS = ("", "-2:", "-1:", "1:", "2:")
 
 
 class KnownIndex:
@@ -84,41 +111,72 @@ class KnownIndex:
 
     A word's kept attributes are then found with dict lookups on strings it has anyway (its
     normalised form and slices of it), instead of building every attribute string and testing
-    it: most of them have no weight.
+    it: most of them have no weight. Attributes come out UTF-8 encoded: crfsuite takes bytes
+    as they are, while it would encode each str again on every sentence (a third of its time).
     """
 
     def __init__(self, known: set[str]):
         tables: dict[str, dict[str, str]] = {}
         plain = set()
-        before: set[tuple[str, str]] = set()
-        after: set[tuple[str, str]] = set()
+        before: dict[tuple[str, str], bytes] = {}
+        after: dict[tuple[str, str], bytes] = {}
         for attr in known:
             head, eq, value = attr.partition("=")
             if not eq:
                 plain.add(attr)
                 continue
-            tables.setdefault(head, {})[value] = attr
+            encoded = attr.encode()
+            tables.setdefault(head, {})[value] = encoded
             if head in ("bi-1", "bi+1"):
-                # Every split at a "|" (a token may itself be "|"): then (left, right) in the
-                # set exactly when "bi-1=left|right" is a known attribute.
+                # Every split at a "|" (a token may itself be "|"): then (left, right) is a key
+                # exactly when "bi-1=left|right" is a known attribute.
                 pairs = before if head == "bi-1" else after
                 for cut, ch in enumerate(value):
                     if ch == "|":
-                        pairs.add((value[:cut], value[cut + 1 :]))
+                        pairs[value[:cut], value[cut + 1 :]] = encoded
         self.known = known
         self.tables = tables
         self.bigrams_before = before
         self.bigrams_after = after
-        self.bias = "bias" if "bias" in plain else None
+        self.bias = b"bias" if "bias" in plain else None
         self.c_none = tables.get("c", _EMPTY).get("none")
         self.clusters = [tables.get(f"c{i}", _EMPTY) for i in range(8)]
-        # Per neighbour offset: template tables, and flag -> prefixed attribute.
-        self.context = {}
-        for k in CONTEXT_OFFSETS:
-            mark = f"{k}:"
-            flags = {a[len(mark) :]: a for a in known if a.startswith(mark)}
-            get = {t: tables.get(mark + t, _EMPTY) for t in ("w", "c0", "s2", "stem", "c1")}
-            self.context[k] = (flags, get)
+        own = {t: tables.get(t, _EMPTY) for t in ("shape", "len", "s3", "s4", "p2", "p3", "p4")}
+        self.own = own
+        self.pre, self.stem_s2, self.stem2 = (
+            tables.get(t, _EMPTY) for t in ("pre", "stem_s2", "stem2")
+        )
+        # Templates a word shows both itself and to neighbours: value -> the attribute in each
+        # slot (own, then offsets -2, -1, 1, 2), so one lookup serves all five.
+        self.views = {}
+        for template in ("w", "s2", "stem", "c0", "c1"):
+            merged: dict[str, list[str | None]] = {}
+            for slot, mark in enumerate(_SLOTS):
+                for value, attr in tables.get(mark + template, _EMPTY).items():
+                    merged.setdefault(value, [None] * 5)[slot] = attr
+            self.views[template] = {value: tuple(attrs) for value, attrs in merged.items()}
+        self._flag_views: dict[str, tuple[str | None, ...]] = {}
+        self._cluster_views: dict[tuple[str, ...], tuple] = {}
+        # Bounded: one entry per (cluster path, two-letter ending) pair.
+        self._shared_views: dict[tuple, dict[int, list[bytes]]] = {}
+
+    def _flag_view(self, flag: str) -> tuple[str | None, ...]:
+        view = self._flag_views.get(flag)
+        if view is None:
+            view = tuple(
+                a.encode() if a in self.known else None for a in (m + flag for m in _SLOTS)
+            )
+            self._flag_views[flag] = view
+        return view
+
+    def _cluster_view(self, ids: tuple[str, ...]) -> tuple:
+        view = self._cluster_views.get(ids)
+        if view is None:
+            own = [t.get(c) for t, c in zip(self.clusters, ids, strict=False)]
+            views = self.views
+            view = (own, views["c0"].get(ids[0], _NONE5), views["c1"].get(ids[-1], _NONE5))
+            self._cluster_views[ids] = view
+        return view
 
     def word(
         self,
@@ -129,51 +187,68 @@ class KnownIndex:
         flags: list[str],
     ) -> tuple[list[str], dict[int, list[str]]]:
         """The kept attributes of a word and of its neighbour views, in _all_features' order."""
-        tables = self.tables
-        get = tables.get
+        own, views = self.own, self.views
         s2 = norm[-2:]
+        w_view = views["w"].get(norm, _NONE5)
+        s2_view = views["s2"].get(s2, _NONE5)
         found = [
             self.bias,
-            get("w", _EMPTY).get(norm),
-            get("shape", _EMPTY).get(_shape(word)),
-            get("len", _EMPTY).get(_LENGTHS[min(len(norm), 8)]),
-            get("s2", _EMPTY).get(s2),
-            get("s3", _EMPTY).get(norm[-3:]),
-            get("s4", _EMPTY).get(norm[-4:]),
-            get("p2", _EMPTY).get(norm[:2]),
-            get("p3", _EMPTY).get(norm[:3]),
-            get("p4", _EMPTY).get(norm[:4]),
+            w_view[0],
+            own["shape"].get(_shape(word)),
+            own["len"].get(_LENGTHS[min(len(norm), 8)]),
+            s2_view[0],
+            own["s3"].get(norm[-3:]),
+            own["s4"].get(norm[-4:]),
+            own["p2"].get(norm[:2]),
+            own["p3"].get(norm[:3]),
+            own["p4"].get(norm[:4]),
         ]
-        stem = None
+        stem_view = _NONE5
         if splits:
             prefix, stem = splits[0]
-            found += [
-                get("pre", _EMPTY).get(prefix),
-                get("stem", _EMPTY).get(stem),
-                get("stem_s2", _EMPTY).get(stem[-2:]),
-            ]
-        if len(splits) > 1:
-            found.append(get("stem2", _EMPTY).get(splits[-1][1]))
+            stem_view = views["stem"].get(stem, _NONE5)
+            found += [self.pre.get(prefix), stem_view[0], self.stem_s2.get(stem[-2:])]
+            if len(splits) > 1:
+                found.append(self.stem2.get(splits[-1][1]))
         if ids:
-            found += [table.get(c) for table, c in zip(self.clusters, ids, strict=False)]
+            own_clusters, c0, c1 = self._cluster_view(ids)
+            found += own_clusters
         else:
+            c0 = c1 = _NONE5
             found.append(self.c_none)
-        known = self.known
-        feats = [a for a in found if a]
-        feats += [f for f in flags if f in known]
+        # filter(None, …) drops the attributes the model has no weight for (found as None).
+        feats = list(filter(None, found))
+        w, s2v, st = w_view, s2_view, stem_view
+        if not flags and w is _NONE5 and st is _NONE5:
+            # Most new words are rare: neighbours see only their cluster and ending, so words
+            # alike share one (read-only) set of views.
+            key = (ids, s2)
+            context = self._shared_views.get(key)
+            if context is None:
+                context = self._shared_views[key] = {
+                    -2: list(filter(None, (c0[1],))),
+                    -1: list(filter(None, (c0[2], s2v[2], c1[2]))),
+                    1: list(filter(None, (c0[3], s2v[3], c1[3]))),
+                    2: list(filter(None, (c0[4],))),
+                }
+            return feats, context
+        if not flags:  # no trigger or gazetteer flag
+            context = {
+                -2: list(filter(None, (w[1], c0[1]))),
+                -1: list(filter(None, (w[2], c0[2], s2v[2], st[2], c1[2]))),
+                1: list(filter(None, (w[3], c0[3], s2v[3], st[3], c1[3]))),
+                2: list(filter(None, (w[4], c0[4]))),
+            }
+            return feats, context
+        flag_views = [self._flag_view(f) for f in flags]
+        feats += filter(None, (v[0] for v in flag_views))
         context = {}
-        for k in CONTEXT_OFFSETS:
-            flag_of, view = self.context[k]
-            seen = [view["w"].get(norm), *(flag_of.get(f) for f in flags)]
-            if ids:
-                seen.append(view["c0"].get(ids[0]))
-            if k == 1 or k == -1:
-                seen.append(view["s2"].get(s2))
-                if stem is not None:
-                    seen.append(view["stem"].get(stem))
-                if ids:
-                    seen.append(view["c1"].get(ids[-1]))
-            context[k] = [a for a in seen if a]
+        # Slots 1-4 are offsets -2, -1, 1, 2; the nearest neighbours (-1, 1) see more.
+        for slot, offset in ((1, -2), (2, -1), (3, 1), (4, 2)):
+            seen = [w[slot], *(v[slot] for v in flag_views), c0[slot]]
+            if slot == 2 or slot == 3:
+                seen += (s2v[slot], st[slot], c1[slot])
+            context[offset] = list(filter(None, seen))
         return feats, context
 
 
@@ -191,6 +266,8 @@ class FeatureExtractor:
         self.lexicon = lexicon or {}
         self.gz_lengths = _lengths(self.phrases)
         self.lex_lengths = _lengths(self.lexicon)
+        self.gz_seconds = _seconds(self.phrases)
+        self.lex_seconds = _seconds(self.lexicon)
         # Each word of a training name -> the types of the names it occurs in ("محمد" -> PER).
         self.lexicon_words: dict[str, set[str]] = {}
         for table in self.lexicon.values():
@@ -199,6 +276,16 @@ class FeatureExtractor:
                     if word not in gazetteers.STOPWORDS:
                         self.lexicon_words.setdefault(word, set()).add(etype)
         self.single = gazetteers.single_words()
+        # Bits of the stem-keyed flags (person, organisation, place trigger; surname) per stem.
+        self._stem_marks: dict[str, int] = {}
+        for bit, words in (
+            (1, gazetteers.PERSON_TRIGGERS),
+            (2, gazetteers.ORG_TRIGGERS),
+            (4, gazetteers.LOCATION_TRIGGERS),
+            (8, self.single["SURNAME"]),
+        ):
+            for word in words:
+                self._stem_marks[word] = self._stem_marks.get(word, 0) | bit
         self.cache: dict[str, WordInfo] = {}
         self._known: set[str] | None = None
         self._index: KnownIndex | None = None
@@ -231,14 +318,11 @@ class FeatureExtractor:
 
     def _flags(self, norm: str, stems: list[str]) -> list[str]:
         """Trigger, lexicon and gazetteer flags of a word (its own and its neighbours' view)."""
-        stem_set = set(stems)
-        flags = []
-        if not stem_set.isdisjoint(gazetteers.PERSON_TRIGGERS):
-            flags.append("trig=PER")
-        if not stem_set.isdisjoint(gazetteers.ORG_TRIGGERS):
-            flags.append("trig=ORG")
-        if not stem_set.isdisjoint(gazetteers.LOCATION_TRIGGERS):
-            flags.append("trig=LOC")
+        marks = self._stem_marks
+        mask = 0
+        for stem in stems:
+            mask |= marks.get(stem, 0)
+        flags = list(_TRIGGER_FLAGS[mask & 7])
         types = self.lexicon_words.get(norm)
         if types:
             flags += ["lexw=" + etype for etype in sorted(types)]
@@ -246,7 +330,7 @@ class FeatureExtractor:
             flags.append("nisba")  # e.g. الفرنسي, العراقي: nationalities right before names
         if norm in self.single["GIVEN"]:
             flags.append("gaz=GIVEN1")
-        if not stem_set.isdisjoint(self.single["SURNAME"]):
+        if mask & 8:
             flags.append("gaz=SURNAME")
         return flags
 
@@ -254,7 +338,9 @@ class FeatureExtractor:
         norm = fast_normalize(word)
         # Candidate bare words: the word itself and each clitic split (و، ف، ب، ك، ل، ال…).
         splits = fast_prefix_splits(norm)
-        stems = [norm, *(stem for _, stem in splits)]
+        stems = [norm]
+        if splits:
+            stems += [stem for _, stem in splits]
         ids = self._cluster(stems)
         flags = self._flags(norm, stems)
         if self._index is not None:
@@ -266,12 +352,13 @@ class FeatureExtractor:
             feats,
             context,
             stems,
-            [f for f in stems if f in phrases],
-            [f for f in stems if f in lexicon],
+            list(filter(phrases.__contains__, stems)),
+            list(filter(lexicon.__contains__, stems)),
             context[-2],
             context[-1],
             context[1],
             context[2],
+            norm,
         )
         self.cache[word] = result
         return result
@@ -314,10 +401,11 @@ class FeatureExtractor:
 
     @staticmethod
     def _phrase_tags(
-        keys: list[list[str]],
+        norms: list[str],
         firsts: list[list[str]],
         table_of: dict,
         lengths: dict[str, tuple[int, ...]],
+        seconds: dict[str, frozenset[str]],
         label: str,
         tags: list[list[str]],
     ) -> list[list[str]]:
@@ -325,24 +413,30 @@ class FeatureExtractor:
 
         firsts[i] lists the forms of word i that start some phrase of table_of (often none).
         """
-        n_keys = len(keys)
+        n_keys = len(norms)
         # Most words start no phrase: visit only those that do, left to right, after the last match.
         resume = 0
-        for i, starts in enumerate(firsts):
-            if not starts or i < resume:
+        for i in compress(range(n_keys), firsts):
+            if i < resume:
                 continue
             best = 0
             kind = ""
             longest = min(MAX_PHRASE, n_keys - i)
-            for first in starts:
+            after = norms[i + 1] if longest > 1 else None
+            for first in firsts[i]:
                 table = table_of[first]
+                if after not in seconds[first]:  # no longer phrase can match: one word only
+                    if not best:
+                        found = table.get((first,))
+                        if found:
+                            best, kind = 1, found
+                    continue
                 for n in lengths[first]:  # the phrase lengths this first word has, longest first
                     if n > longest:
                         continue
                     if n <= best:
                         break
-                    phrase = (first, *(keys[i + j][0] for j in range(1, n)))
-                    found = table.get(phrase)
+                    found = table.get((first, *norms[i + 1 : i + n]))
                     if found:
                         best, kind = n, found
                         break
@@ -357,58 +451,71 @@ class FeatureExtractor:
         """Attribute lists for each token of a sentence."""
         cache = self.cache
         new_word = self._new_word
-        words = [cache.get(t) or new_word(t) for t in tokens]
-        keys = [w.stems for w in words]
-        phrase_tags: list[list[str]] = [[] for _ in keys]
-        gz_firsts = [w.gz_firsts for w in words]
-        if any(gz_firsts):
-            self._phrase_tags(keys, gz_firsts, self.phrases, self.gz_lengths, "gz", phrase_tags)
-        if self.lexicon:
-            lex_firsts = [w.lex_firsts for w in words]
-            if any(lex_firsts):
-                self._phrase_tags(
-                    keys, lex_firsts, self.lexicon, self.lex_lengths, "lex", phrase_tags
-                )
+        words = list(map(cache.get, tokens))
+        if None in words:
+            words = [
+                w if w is not None else new_word(t) for w, t in zip(words, tokens, strict=True)
+            ]
+        norms = list(map(_NORM, words))
+        gz_firsts = list(map(_GZ_FIRSTS, words))
+        lex_firsts = list(map(_LEX_FIRSTS, words)) if self.lexicon else []
+        has_gz, has_lex = any(gz_firsts), any(lex_firsts)
+        # Lists to add phrase features to, only when some word may start a phrase.
+        phrase_tags: list = [[] for _ in words] if has_gz or has_lex else [()] * len(words)
+        if has_gz:
+            self._phrase_tags(
+                norms, gz_firsts, self.phrases, self.gz_lengths, self.gz_seconds, "gz", phrase_tags
+            )
+        if has_lex:
+            self._phrase_tags(
+                norms,
+                lex_firsts,
+                self.lexicon,
+                self.lex_lengths,
+                self.lex_seconds,
+                "lex",
+                phrase_tags,
+            )
         n = len(tokens)
         last = n - 1
-        norms = [w.stems[0] for w in words]
         known = self.known
         if known is None:
             return [self._row(words, norms, phrase_tags, i) for i in range(n)]
-        # Known bigrams as (left, right) pairs: tuples of cached strings hash without building
-        # the attribute string, which is rarely one the model has a weight for.
+        # Known bigrams by (left, right): tuples of cached strings hash without building the
+        # attribute string, which is rarely one the model has a weight for.
         before, after = self._index.bigrams_before, self._index.bigrams_after
+        has_phrases = any(phrase_tags)
+        own_tags = (
+            [[t.encode() for t in tags] for tags in phrase_tags] if has_phrases else phrase_tags
+        )
+        # Each token's neighbour views, shifted into place; sentence edges see BOS/EOS or nothing.
+        views_2 = chain(([], []), map(_SEEN_AFTER2, words))
+        views_1 = chain((_BOS,), map(_SEEN_AFTER1, words))
+        views1 = chain(map(_SEEN_BEFORE1, words[1:]), (_EOS,))
+        views2 = chain(map(_SEEN_BEFORE2, words[2:]), ([], []))
+        lefts = chain(("^",), norms)
+        rights = chain(norms[1:], ("$",))
         out = []
-        for i, word in enumerate(words):
-            row = word.feats.copy()
-            if phrase_tags[i]:
-                row += phrase_tags[i]
-            norm = norms[i]
-            if i:
-                if i > 1:
-                    row += words[i - 2].seen_after2
-                row += words[i - 1].seen_after1
-                left = norms[i - 1]
-            else:
-                row.append("BOS")
-                left = "^"
-            if i < last:
-                row += words[i + 1].seen_before1
-                if i + 1 < last:
-                    row += words[i + 2].seen_before2
-                right = norms[i + 1]
-            else:
-                row.append("EOS")
-                right = "$"
-            if (left, norm) in before:
-                row.append("bi-1=" + left + "|" + norm)
-            if (norm, right) in after:
-                row.append("bi+1=" + norm + "|" + right)
-            if i and phrase_tags[i - 1]:
-                row += [a for a in ("-1:" + t for t in phrase_tags[i - 1]) if a in known]
-            if i < last and phrase_tags[i + 1]:
-                row += [a for a in ("1:" + t for t in phrase_tags[i + 1]) if a in known]
+        for word, tags, v_2, v_1, v1, v2, left, norm, right in zip(
+            words, own_tags, views_2, views_1, views1, views2, lefts, norms, rights, strict=False
+        ):  # views_2 runs two past the end: zip stops with the words
+            row = [*word.feats, *tags, *v_2, *v_1, *v1, *v2]
+            bigram = before.get((left, norm))
+            if bigram:
+                row.append(bigram)
+            bigram = after.get((norm, right))
+            if bigram:
+                row.append(bigram)
             out.append(row)
+        if has_phrases:
+            # Phrase matches seen from the next and previous token (rare: only kept weights).
+            for i, tags in enumerate(phrase_tags):
+                if not tags:
+                    continue
+                if i < last:
+                    out[i + 1] += [a.encode() for a in ("-1:" + t for t in tags) if a in known]
+                if i:
+                    out[i - 1] += [a.encode() for a in ("1:" + t for t in tags) if a in known]
         return out
 
     @staticmethod

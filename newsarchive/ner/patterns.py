@@ -7,6 +7,7 @@ as organisations (as Wojood and most guidelines do), so a small pattern adds the
 from __future__ import annotations
 
 import functools
+from itertools import compress
 
 from newsarchive.arabic import normalize
 from newsarchive.ner.features import fast_normalize, fast_prefix_splits
@@ -52,8 +53,8 @@ def organisation_spans(tokens: list[str], taken: list[bool]) -> list[tuple[str, 
     """("ORG", start, end) for head noun + 1-4 definite words, on tokens not tagged yet."""
     found = []
     resume = 0
-    for i, token in enumerate(tokens):
-        if i < resume or taken[i] or not _head(token):
+    for i in compress(range(len(tokens)), map(_head, tokens)):
+        if i < resume or taken[i]:
             continue
         end = i + 1
         while end < len(tokens) and end - i <= MAX_NAME_WORDS and not taken[end]:

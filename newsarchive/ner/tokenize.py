@@ -24,15 +24,22 @@ def tokenize(text: str) -> list[Token]:
 def sentences(text: str, max_tokens: int = MAX_SENTENCE_TOKENS) -> Iterator[list[Token]]:
     """Yield sentences as token lists: split at end punctuation, line breaks and max_tokens."""
     current: list[Token] = []
-    last_end = 0
-    for token in tokenize(text):
-        # A blank line or line break between tokens ends a paragraph, and so a sentence.
-        if current and "\n" in text[last_end : token[1]]:
-            yield current
-            current = []
-        current.append(token)
-        last_end = token[2]
-        if token[0] in SENTENCE_END or len(current) >= max_tokens:
+    find = text.find
+    # Every non-space character belongs to some token, so only whitespace lies between tokens:
+    # each token is the next occurrence of its string, and a line break before the token's
+    # start (a paragraph end) lies in the gap before it.
+    end = 0
+    newline = find("\n")
+    for token in TOKEN_RE.findall(text):
+        start = find(token, end)
+        if 0 <= newline < start:
+            if current:
+                yield current
+                current = []
+            newline = find("\n", start)
+        end = start + len(token)
+        current.append((token, start, end))
+        if token in SENTENCE_END or len(current) >= max_tokens:
             yield current
             current = []
     if current:

@@ -11,6 +11,5 @@ DEFAULTS = {
     "SEARCH_CARDS_PER_CHUNK": 8,  # result cards per file
     "SEARCH_SNIPPET_CHARS": 240,  # characters of the article kept for the snippet
     "SEARCH_VOCAB_MIN_DF": 2,  # articles a word must be in to be offered as a "did you mean"
-    "SEARCH_INDEX_MB": 256,  # Whoosh writer memory (per process) before it spills to disk
-    "SEARCH_INDEX_PROCS": 1,  # Whoosh writer processes (each writes its own segment)
+    "SEARCH_INDEX_PROCS": 2,  # processes writing the Whoosh index (a segment each, forked)
 }

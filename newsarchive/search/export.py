@@ -29,7 +29,7 @@ from newsarchive.search import DEFAULTS
 from newsarchive.search.hashing import fnv1a, shard_of
 from newsarchive.search.index import IndexedArchive
 from newsarchive.search.scoring import K1, B, idf, quantize, stored_length
-from newsarchive.search.terms import EXACT_MARK
+from newsarchive.search.terms import EXACT_MARK, TermCache
 
 DATA_DIRS = ("t", "p", "x", "c", "n", "e", "v")
 VOCAB_MIN_DF = DEFAULTS["SEARCH_VOCAB_MIN_DF"]
@@ -64,7 +64,9 @@ class Writer:
 
     def write(self, relative: str, data) -> int:
         """Write data as JSON to root/relative and return its size."""
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        # Sorted keys: the same archive gives the same bytes whatever the process's hash seed.
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        text = text.encode("utf-8")
         path = self.root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(text)
@@ -84,11 +86,7 @@ def field_stats(archive: IndexedArchive):
         for terms in archive.terms:
             values = getattr(terms, name)
             df.update(values.keys())
-            lengths.append(
-                sum(len(v) for v in values.values())
-                if name in ("title", "body")
-                else sum(values.values())
-            )
+            lengths.append(sum(values.values()))
         avg = (sum(lengths) / (n or 1)) or 1
         norms = [K1 * ((1 - B) + B * stored_length(length) / avg) for length in lengths]
         stats[name] = (df, norms)
@@ -117,12 +115,12 @@ def score_postings(archive: IndexedArchive):
             found = title.get(term)
             st = 0.0
             if found is not None:
-                w = len(found) * boost_t
+                w = found * boost_t
                 st = idf_t[term] * ((w * k1p) / (w + norm_t))
             found = body.get(term)
             sb = 0.0
             if found is not None:
-                w = len(found) * 1.0
+                w = found * 1.0
                 sb = idf_b[term] * ((w * k1p) / (w + norm_b))
             count = ents.get(term)
             se = 0.0
@@ -184,11 +182,13 @@ def export_positions(writer: Writer, archive: IndexedArchive, shard_kb: float) -
     """Write the positions of every stem for phrase queries; return the number of shards."""
     positions: dict[str, list[list[int]]] = defaultdict(list)
     total = 0
-    for doc, terms in enumerate(archive.terms):
-        title_length = 1 + max((max(p) for p in terms.title.values()), default=-1)
+    cache = archive.cache or TermCache()
+    for doc, search_doc in enumerate(archive.docs):
+        title, body = cache.positions(search_doc.title), cache.positions(search_doc.text)
+        title_length = 1 + max((max(p) for p in title.values()), default=-1)
         offset = title_length + 1  # a gap: no phrase runs from the title into the body
-        merged: dict[str, list[int]] = {t: list(p) for t, p in terms.title.items()}
-        for term, found in terms.body.items():
+        merged: dict[str, list[int]] = {t: list(p) for t, p in title.items()}
+        for term, found in body.items():
             merged.setdefault(term, []).extend(p + offset for p in found)
         for term, found in merged.items():
             positions[term].append([doc, *found])

@@ -31,7 +31,6 @@ def build_search(
         index_dir,
         title_boost=opts["SEARCH_TITLE_BOOST"],
         entity_boost=opts["SEARCH_ENTITY_BOOST"],
-        limitmb=opts["SEARCH_INDEX_MB"],
         procs=opts["SEARCH_INDEX_PROCS"],
     )
     indexed = time.perf_counter()

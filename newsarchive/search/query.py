@@ -3,7 +3,8 @@
 A query is words and "quoted phrases"; every word must match (as its stem, in title, body or
 entity names) and every phrase must appear as consecutive words. Ranking, identical in both
 engines: more words matched in their exact form first, then the sum of the words' quantised
-BM25F scores (stem score + exact-form bonus), then the newer article.
+BM25F scores (stem score + exact-form bonus), then the newer article. The index keeps no
+positions: the Whoosh engine checks phrases on the stored title and body texts.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from whoosh import query as wq
 
 from newsarchive import analyzer
-from newsarchive.search.index import EXACT_FIELD, STEM_FIELDS, open_index
+from newsarchive.search.index import EXACT_FIELD, STEM_FIELDS, TEXT_FIELDS, open_index
 from newsarchive.search.scoring import quantize
 
 QUOTES_RE = re.compile("[«»“”„\u201f]")
@@ -87,6 +88,17 @@ def resolve_stem(searcher, unit: Unit) -> dict[int, float]:
     return best
 
 
+def has_phrase(stored: dict, phrase: list[str]) -> bool:
+    """Whether the document's stored title or body has the phrase's stems at consecutive words
+    (a word counts with its bare-clitic variants, as in the index)."""
+    for name in TEXT_FIELDS.values():
+        words = [set(terms) for terms in analyzer.index_terms(stored.get(name) or "")]
+        for start in range(len(words) - len(phrase) + 1):
+            if all(stem in words[start + i] for i, stem in enumerate(phrase)):
+                return True
+    return False
+
+
 def whoosh_search(index_dir: Path | str, text: str) -> list[Result]:
     """Every article matching the query, ranked, using the Whoosh index."""
     parsed = parse_query(text)
@@ -105,8 +117,7 @@ def whoosh_search(index_dir: Path | str, text: str) -> list[Result]:
             docs = set(stem_scores)
             matched = docs if matched is None else matched & docs
         for phrase in parsed.phrases:
-            either = wq.Or([wq.Phrase(f, phrase) for f in ("title", "body")])
-            matched &= set(_scores(searcher, either))
+            matched = {doc for doc in matched if has_phrase(searcher.stored_fields(doc), phrase)}
         for doc in matched:
             total, exact = 0, 0
             for stem_scores, exact_scores in per_unit:

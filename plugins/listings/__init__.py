@@ -29,6 +29,7 @@ def prepare(generator) -> None:
             article.source_url = group["url"]
     generator.context["sources"] = groups
     dated = [a for a in generator.dates if not a.metadata.get("undated")]
+    pin_sitemap_date(dated)
     if len(dated) != len(generator.dates):
         generator.dates = dated
         generator.period_archives = generator._build_period_archives(
@@ -36,6 +37,17 @@ def prepare(generator) -> None:
         )
         generator.context["dates"] = dated
         generator.context["period_archives"] = generator.period_archives
+
+
+def pin_sitemap_date(dated) -> None:
+    """Date listing pages in the sitemap by the newest article, not the build's clock, so that
+    the same input builds the same bytes."""
+    try:
+        from pelican.plugins.sitemap import sitemap
+    except ImportError:
+        return
+    if dated:
+        sitemap.generator.now = max(article.date for article in dated)
 
 
 def write_sources(generator, writer) -> None:
