@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -41,9 +42,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def site_server(built_site):
-    """Serve the built fixture site over HTTP on 127.0.0.1; yields its base URL ending in '/'."""
+@contextlib.contextmanager
+def serve_folder(folder: Path):
+    """Serve a folder over HTTP on 127.0.0.1; yields its base URL ending in '/'."""
     import functools
     import threading
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -52,13 +53,22 @@ def site_server(built_site):
         def log_message(self, *args):  # keep pytest output clean
             pass
 
-    handler = functools.partial(QuietHandler, directory=str(built_site))
+    handler = functools.partial(QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_server(built_site):
+    """Serve the built fixture site over HTTP on 127.0.0.1; yields its base URL ending in '/'."""
+    with serve_folder(built_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

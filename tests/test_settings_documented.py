@@ -7,7 +7,6 @@ import re
 import sys
 
 import pytest
-
 from conftest import REPO
 
 sys.path.insert(0, str(REPO / "plugins"))

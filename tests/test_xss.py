@@ -5,6 +5,9 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
+from conftest import serve_folder
+
+from newsarchive.build import build_site
 
 # Elements a payload would create if any text reached the page as markup.
 INJECTED = "script:not([src]), [onerror], [onload], a[href^='javascript:'], iframe, object, embed"
@@ -54,3 +57,43 @@ def test_search_results_show_hostile_titles_as_text(site_server, page):
     results.get_by_text("الوسوم").first.wait_for(timeout=5000)
     assert "<script>" in results.inner_text()
     assert page.dialogs == []
+
+
+HOSTILE_ALIASES = (
+    'ORG\tشركة النور\t<img src=x onerror=alert("alias")>|النور<script>alert(2)</script>\n'
+)
+HOSTILE_ENTITY_ARTICLE = (
+    "Title: خبر عن شركة النور\nDate: 2015-08-01\n\n"
+    "أعلنت شركة النور اليوم عن أرباحها، وقالت شركة النور إنها توسعت في الرياض.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def hostile_entity_site(tmp_path_factory):
+    """A site whose entity carries markup in its curated aliases, served on 127.0.0.1."""
+    root = tmp_path_factory.mktemp("hostile-entity")
+    (root / "content").mkdir()
+    (root / "content" / "a.txt").write_text(HOSTILE_ENTITY_ARTICLE, encoding="utf-8")
+    (root / "aliases.tsv").write_text(HOSTILE_ALIASES, encoding="utf-8")
+    build_site(
+        root / "content",
+        root / "output",
+        CACHE_PATH=str(root / "cache"),
+        ENTITIES_ALIASES_PATH=str(root / "aliases.tsv"),
+    )
+    with serve_folder(root / "output") as url:
+        yield url
+
+
+def test_hostile_entity_names_never_execute(hostile_entity_site, page):
+    page.goto(hostile_entity_site + "articles/a/")
+    page.get_by_role("link", name="شركة النور").first.click()
+    page.wait_for_load_state("networkidle")
+    assert 'onerror=alert("alias")' in page.locator("main").inner_text()
+    assert page.locator(INJECTED).count() == 0
+    page.goto(hostile_entity_site + "search/")
+    page.locator("#search-q").fill("النور")
+    page.locator("#search-names [role=option]").first.wait_for(timeout=5000)
+    page.wait_for_timeout(300)
+    assert page.dialogs == []
+    assert page.locator(INJECTED).count() == 0
