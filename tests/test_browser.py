@@ -175,6 +175,10 @@ def test_skip_link_is_first_and_moves_focus_to_main(visit):
     v.page.keyboard.press("Tab")
     focused = v.page.evaluate("document.activeElement.textContent.trim()")
     assert focused == "انتقل إلى المحتوى"
+    # The link slides into view (a 0.15 s transition): wait for it to arrive, or time out.
+    v.page.wait_for_function(
+        "() => document.querySelector('.skip-link').getBoundingClientRect().top >= 0", timeout=3000
+    )
     box = v.page.locator(".skip-link").bounding_box()
     assert box is not None and box["y"] >= 0
     v.page.keyboard.press("Enter")
