@@ -18,8 +18,6 @@ RECURRING_LINE = "recurring-line"
 
 # A line this short (in words) can be a caption, a masthead or a byline; longer lines are prose.
 SHORT_LINE_WORDS = 8
-# A headline has at most this many words; longer top lines are body text.
-HEADLINE_MAX_WORDS = 30
 
 MASTHEAD_RE = re.compile(
     r"^(رئيس|رئيسا|نائب رئيس|مدير) (مجلسى|مجلسي|مجلس) الإدارة|^(رئيس|مدير|نائب رئيس) التحرير"

@@ -91,8 +91,7 @@ def parse_article(
     )
     metadata, raw_lines, warnings = split_metadata(raw_lines)
     source = metadata.get("source", source)
-    article = ParsedArticle(title=metadata.pop("title", None), paragraphs=[], metadata=metadata)
-    article.warnings.extend(warnings)
+    article = ParsedArticle(metadata.pop("title", None), [], metadata, warnings=warnings)
     lines = [line.strip() for line in raw_lines if line.strip()]
     lines = drop_line_rules(lines, source, article)
     if raw_page:
