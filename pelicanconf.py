@@ -14,6 +14,7 @@ OUTPUT_PATH = "output"
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
+    "incremental",
     "timing",
     "build_report",
     "raw_reader",

@@ -16,13 +16,15 @@ REPO = Path(__file__).resolve().parent
         "content": "folder of article files",
         "output": "folder to write the site to",
         "strict": "fail (non-zero exit) when any input was skipped",
+        "cache": "folder of the build cache (default: cache/)",
     }
 )
-def build(c, content="content", output="output", strict=False):
+def build(c, content="content", output="output", strict=False, cache=""):
     """Build the site from the content folder; build-report.json says what became of each file."""
     from newsarchive.build import build_site
 
-    report = build_site(content, output)
+    overrides = {"CACHE_PATH": str(Path(cache).resolve())} if cache else {}
+    report = build_site(content, output, **overrides)
     skipped = report.get("counts", {}).get("skipped", 0)
     if strict and skipped:
         raise Exit(f"strict build: {skipped} input(s) skipped; see {output}/build-report.json", 1)

@@ -1,23 +1,28 @@
-"""Time our full build against plain Pelican on the same N corpus articles, in the same run.
+"""Time our build against plain Pelican on the same N corpus articles, in the same run, and time
+our rebuilds: with nothing changed, and after adding 10 new articles.
 
-    python bench/bench_build.py --sizes 1000,10000 [--corpus PATH] [--repeat 3]
+    python bench/bench_build.py --sizes 1000,10000 [--corpus PATH] [--repeat 3] [--work DIR]
 
 Plain Pelican reads the same content files as Markdown (their `Key: value` header is Markdown
-metadata), with its default theme and no plugins; it needs `pip install markdown`. Prints wall
-time, articles per second, peak memory (RSS) and output size for each, and ours / plain Pelican.
+metadata), with its default theme and no plugins; it needs `pip install markdown`. For each size
+it prints wall time, articles per second, peak memory (RSS of the build and its worker
+processes, sampled) and output size, ours / plain Pelican, the rebuild times as a share of our
+full build, whether the rebuild after adding articles equals a full build of the same content,
+and our per-stage times from the build's own timing log. The last line is all of it as JSON.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
 import json
-import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -26,6 +31,7 @@ sys.path.insert(0, str(REPO))
 from newsarchive.corpus_import import import_corpus, open_corpus  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpus" / "saudinewsnet.jsonl.gz"
+ADDED = 10  # articles added before the incremental rebuild
 
 PLAIN_SETTINGS = """
 AUTHOR = "bench"
@@ -46,16 +52,44 @@ SLUG_REGEX_SUBSTITUTIONS = [
 """
 
 
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, in MB."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += next(
+                int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")
+            )
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, StopIteration, ValueError):
+            continue  # the process ended while we looked
+    return total / 1024
+
+
 def run_measured(command: list[str], cwd: Path, log: Path) -> tuple[float, int]:
-    """Run a command, its output to log; return its wall time in seconds and peak RSS in MB."""
+    """Run a command, its output to log; return its wall time in seconds and peak RSS in MB
+    (the build and its worker processes together, sampled every 0.1 s)."""
+    peak = [0.0]
     start = time.perf_counter()
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(process.pid, 0)
+
+        def sample() -> None:
+            while process.poll() is None:
+                peak[0] = max(peak[0], tree_rss_mb(process.pid))
+                time.sleep(0.1)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        status = process.wait()
+        sampler.join()
     elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
+    if status != 0:
         raise RuntimeError(f"{command[:4]} failed: {log.read_text()[-2000:]}")
-    return elapsed, usage.ru_maxrss // 1024
+    return elapsed, round(peak[0])
 
 
 def folder_mb(folder: Path) -> float:
@@ -63,47 +97,122 @@ def folder_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
 
 
-def prepare(corpus: Path, size: int, work: Path) -> tuple[Path, Path]:
-    """Import the first `size` articles; return our content folder and plain Pelican's copy."""
+def digest_tree(root: Path) -> dict[str, str]:
+    """Each file under root with the sha256 of its bytes."""
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def prepare(corpus: Path, size: int, work: Path) -> tuple[Path, Path, Path]:
+    """Import the first size + ADDED articles; return our content folder (the first size),
+    the folder of the ADDED articles that come next, and plain Pelican's copy of the first size."""
     sample = work / f"corpus-{size}.jsonl"
     with sample.open("w", encoding="utf-8") as out:
-        out.writelines(line for _, line in itertools.islice(open_corpus(corpus), size))
-    ours = work / f"content-{size}"
-    import_corpus(sample, ours, progress=False)
+        out.writelines(line for _, line in itertools.islice(open_corpus(corpus), size + ADDED))
+    everything = work / f"all-{size}"
+    import_corpus(sample, everything, progress=False)
+    files = sorted(everything.glob("*.txt"))
+    ours, added = work / f"content-{size}", work / f"added-{size}"
     plain = work / f"plain-content-{size}"
-    plain.mkdir(exist_ok=True)
-    for path in ours.glob("*.txt"):
-        shutil.copyfile(path, plain / (path.stem + ".md"))
+    for folder in (ours, added, plain):
+        folder.mkdir(exist_ok=True)
+    # The corpus order decides which articles are "new", whatever their names sort as.
+    order = {json.loads(line)["id"]: n for n, line in enumerate(sample.open(encoding="utf-8"))}
+    files.sort(key=lambda p: order.get(p.stem, len(order)))
+    for n, path in enumerate(files):
+        target = added if n >= len(files) - ADDED else ours
+        shutil.move(path, target / path.name)
+        if target is ours:
+            shutil.copyfile(target / path.name, plain / (path.stem + ".md"))
     (work / "plainconf.py").write_text(PLAIN_SETTINGS, encoding="utf-8")
-    return ours, plain
+    return ours, added, plain
+
+
+def ours(content: Path, output: Path, cache: Path, log: Path) -> dict:
+    """Run our build; its wall time, peak RSS, output size and stage times."""
+    command = [sys.executable, "-m", "invoke", "build", "--content", str(content)]
+    command += ["--output", str(output), "--cache", str(cache)]
+    seconds, rss = run_measured(command, REPO, log)
+    timing = json.loads((cache / "build-timing.json").read_text(encoding="utf-8"))
+    return {"seconds": seconds, "rss_mb": rss, "output_mb": folder_mb(output), **timing}
 
 
 def bench_size(corpus: Path, size: int, repeat: int, work: Path) -> dict:
-    """Measure plain Pelican and our build on `size` articles, `repeat` times each."""
-    ours, plain = prepare(corpus, size, work)
-    rows = {"plain": [], "ours": []}
+    """Measure plain Pelican and our builds on `size` articles, `repeat` times each."""
+    content, added, plain = prepare(corpus, size, work)
+    runs = {"plain": [], "ours": [], "unchanged": [], "added": [], "full_added": []}
+    identical = []
     for _ in range(repeat):
         out = work / "plain-out"
         shutil.rmtree(out, ignore_errors=True)
         settings = str(work / "plainconf.py")
         command = [sys.executable, "-m", "pelican", str(plain), "-o", str(out), "-s", settings]
-        measured = run_measured(command, work, work / "plain.log")
-        rows["plain"].append((*measured, folder_mb(out)))
-        out = work / "ours-out"
-        shutil.rmtree(out, ignore_errors=True)
-        shutil.rmtree(REPO / "cache", ignore_errors=True)  # a cold cache
-        command = [sys.executable, "-m", "invoke", "build", "--content", str(ours)]
-        measured = run_measured([*command, "--output", str(out)], REPO, work / "ours.log")
-        rows["ours"].append((*measured, folder_mb(out)))
-    return {
-        name: {
-            "seconds": statistics.median(r[0] for r in runs),
-            "articles_per_s": size / statistics.median(r[0] for r in runs),
-            "peak_rss_mb": max(r[1] for r in runs),
-            "output_mb": runs[-1][2],
-        }
-        for name, runs in rows.items()
+        seconds, rss = run_measured(command, work, work / "plain.log")
+        runs["plain"].append({"seconds": seconds, "rss_mb": rss, "output_mb": folder_mb(out)})
+
+        # The site's own content folder, grown in place as a newsroom's would be.
+        live, site, cache = work / "live-content", work / "ours-out", work / "ours-cache"
+        for folder in (live, site, cache):
+            shutil.rmtree(folder, ignore_errors=True)  # a cold cache
+        shutil.copytree(content, live)
+        runs["ours"].append(ours(live, site, cache, work / "ours.log"))
+        runs["unchanged"].append(ours(live, site, cache, work / "unchanged.log"))
+        for path in added.glob("*.txt"):
+            shutil.copyfile(path, live / path.name)
+        runs["added"].append(ours(live, site, cache, work / "added.log"))
+        fresh, fresh_cache = work / "fresh-out", work / "fresh-cache"
+        for folder in (fresh, fresh_cache):
+            shutil.rmtree(folder, ignore_errors=True)
+        runs["full_added"].append(ours(live, fresh, fresh_cache, work / "fresh.log"))
+        identical.append(digest_tree(site) == digest_tree(fresh))
+    summary = {name: summarise(rows, size) for name, rows in runs.items()}
+    summary["identical_after_adding"] = all(identical)
+    return summary
+
+
+def summarise(rows: list[dict], size: int) -> dict:
+    """Median time and stage times, peak memory, output size of repeated runs."""
+    seconds = statistics.median(r["seconds"] for r in rows)
+    result = {
+        "seconds": round(seconds, 2),
+        "articles_per_s": round(size / seconds, 1),
+        "peak_rss_mb": max(r["rss_mb"] for r in rows),
+        "output_mb": round(rows[-1]["output_mb"], 1),
     }
+    if "stages" in rows[0]:
+        names = rows[0]["stages"].keys()
+        result["stages"] = {
+            n: round(statistics.median(r["stages"].get(n, 0.0) for r in rows), 2) for n in names
+        }
+        result["counts"] = rows[-1]["counts"]
+    return result
+
+
+def print_table(results: dict) -> None:
+    """The results as a Markdown table, ratios against plain Pelican of the same run."""
+    print("| N | build | wall s | art/s | peak RSS MB | output MB | / plain | / our full |")
+    print("|---|---|---|---|---|---|---|---|")
+    for size, result in results.items():
+        plain, full = result["plain"]["seconds"], result["ours"]["seconds"]
+        for name in ("plain", "ours", "unchanged", "added", "full_added"):
+            row = result[name]
+            label = {"unchanged": "ours, nothing changed", "added": f"ours, {ADDED} added"}
+            label |= {"full_added": f"ours, full, N+{ADDED}", "plain": "plain Pelican"}
+            print(
+                f"| {size} | {label.get(name, name)} | {row['seconds']:.1f} | "
+                f"{row['articles_per_s']:.1f} | {row['peak_rss_mb']} | {row['output_mb']:.1f} | "
+                f"{row['seconds'] / plain:.2f} | {row['seconds'] / full:.3f} |"
+            )
+        print(
+            f"\nN={size}: rebuild after adding equals a full build: {result['identical_after_adding']}"
+        )
+        print(f"N={size}: stages of our full build (s): {result['ours']['stages']}")
+        print(
+            f"N={size}: rebuild after adding (s): {result['added']['stages']} {result['added']['counts']}\n"
+        )
 
 
 def main() -> None:
@@ -112,24 +221,18 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--work", type=Path, help="keep sites and logs here (default: a temp dir)")
     args = parser.parse_args()
     if not args.corpus.exists():
         sys.exit(f"corpus not found: {args.corpus} (needs ../shared)")
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
+        work = args.work or Path(tmp)
         for size in (int(s) for s in args.sizes.split(",")):
-            results[size] = bench_size(args.corpus, size, args.repeat, Path(tmp))
-    print(
-        f"{'N':>6} {'build':6} {'wall s':>8} {'art/s':>7} {'RSS MB':>7} {'out MB':>7} {'ratio':>6}"
-    )
-    for size, result in results.items():
-        for name in ("plain", "ours"):
-            row = result[name]
-            ratio = row["seconds"] / result["plain"]["seconds"]
-            print(
-                f"{size:>6} {name:6} {row['seconds']:8.1f} {row['articles_per_s']:7.1f} "
-                f"{row['peak_rss_mb']:7d} {row['output_mb']:7.1f} {ratio:6.2f}"
-            )
+            folder = work / str(size)
+            folder.mkdir(parents=True, exist_ok=True)
+            results[size] = bench_size(args.corpus, size, args.repeat, folder)
+    print_table(results)
     print(json.dumps(results))
 
 

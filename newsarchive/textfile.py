@@ -44,13 +44,19 @@ class DecodedText:
         return self.encoding != "utf-8"
 
 
-def read_text(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> DecodedText:
-    """Read a text file: UTF-8 (with or without BOM), UTF-16 by BOM, else a detected encoding."""
+def read_limited(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """A file's bytes, refusing a file over the size limit without reading it."""
     path = Path(path)
     size = path.stat().st_size
     if size > max_bytes:
         raise UnreadableFile(f"file is {size:,} bytes, over the limit of {max_bytes:,}")
-    return repair_mojibake(decode_bytes(path.read_bytes()))
+    return path.read_bytes()
+
+
+def decode_text(data: bytes) -> DecodedText:
+    """Bytes of unknown encoding as text (UTF-8 with or without BOM, UTF-16 by BOM, else a
+    detected encoding), with mojibake repaired."""
+    return repair_mojibake(decode_bytes(data))
 
 
 # UTF-8 Arabic read as Windows-1256 turns every letter into a ط or ظ and a second character.

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from newsarchive.entities import tagging
 from newsarchive.entities.aliases import load_aliases, parse_aliases
 from newsarchive.entities.archive import Catalog, Doc, by_letter, index_letter, link_articles
 from newsarchive.entities.cache import TagCache
@@ -416,6 +417,20 @@ def test_cache_tags_only_changed_articles(tmp_path):
     newer_model.version = "spy-2"
     build_catalog(articles, tagger=newer_model, cache_folder=tmp_path)
     assert len(newer_model.calls) == 2  # a new model invalidates every entry
+
+
+def test_tagging_in_two_processes_gives_what_one_gives(tmp_path, monkeypatch):
+    monkeypatch.setattr(tagging, "PARALLEL_MIN_TEXTS", 2)
+    words = (("بغداد", "LOC"), ("الكاظمي", "PER"))
+    texts = {f"a{n}": f"زار الكاظمي بغداد {n} مرة" + " وبغداد" * (n % 3) for n in range(40)}
+    texts["copy"] = texts["a1"]  # the same text twice is tagged once
+    serial = CachedTagger(SpyTagger(words), None).tag_many(texts, procs=1)
+    cache = TagCache(tmp_path, "v1")
+    parallel = CachedTagger(SpyTagger(words), cache)
+    assert parallel.tag_many(texts, procs=2) == serial
+    assert list(serial) == list(texts)
+    assert parallel.tagged == 40
+    assert cache.get(texts["a7"]) == serial["a7"]
 
 
 def test_corrupt_cache_shard_is_retagged(tmp_path):

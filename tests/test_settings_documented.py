@@ -15,6 +15,7 @@ DEFAULT_TABLES = [
     "raw_reader",
     "listings",
     "build_report",
+    "incremental",
     "newsarchive.entities.settings",
     "newsarchive.search",
 ]

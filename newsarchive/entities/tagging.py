@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
+
+from tqdm import tqdm
 
 from newsarchive.entities.cache import TagCache
 from newsarchive.ner import Mention
 
 CHUNK_CHARS = 4000  # a few paragraphs: the tagger never holds a huge text at once
+# Below this many texts to tag, starting processes costs more than it saves.
+PARALLEL_MIN_TEXTS = 200
+# The tagger of the build in progress, inherited by forked worker processes.
+_WORKER: CachedTagger | None = None
 
 
 def article_text(title: str | None, plaintext: str | None) -> str:
@@ -85,3 +92,46 @@ class CachedTagger:
         if self.cache:
             self.cache.put(text, mentions)
         return mentions
+
+    def tag_many(self, texts: dict[str, str], procs: int = 1) -> dict[str, list[Mention]]:
+        """Mentions of every text by id; those not in the cache are tagged in procs processes
+        (the same text twice is tagged once)."""
+        found: dict[str, list[Mention]] = {}
+        missing: dict[str, list[str]] = {}
+        for doc_id, text in texts.items():
+            cached = self.cache.get(text) if self.cache and text.strip() else None
+            if not text.strip():
+                found[doc_id] = []
+            elif cached is not None:
+                found[doc_id] = cached
+            else:
+                missing.setdefault(text, []).append(doc_id)
+        for text, mentions in zip(missing, self._tag_texts(list(missing), procs), strict=True):
+            self.tagged += 1
+            if self.cache:
+                self.cache.put(text, mentions)
+            for doc_id in missing[text]:
+                found[doc_id] = mentions
+        return {doc_id: found[doc_id] for doc_id in texts}
+
+    def _tag_texts(self, texts: list[str], procs: int) -> Iterable[list[Mention]]:
+        """Mentions of each text, in order; forked processes share the loaded model."""
+        # disable=None: a progress bar on a terminal, none in logs and tests.
+        progress = {"total": len(texts), "desc": "tagging", "unit": "article", "disable": None}
+        if procs <= 1 or len(texts) < PARALLEL_MIN_TEXTS:
+            work = (tag_chunked(self.tagger.tag_text, text, self.max_chars) for text in texts)
+            yield from tqdm(work, **progress)
+            return
+        global _WORKER
+        self.tagger.tag_text("")  # load a lazy model before forking, not once per process
+        _WORKER = self
+        try:
+            with multiprocessing.get_context("fork").Pool(procs) as pool:
+                yield from tqdm(pool.imap(_tag_in_worker, texts, chunksize=8), **progress)
+        finally:
+            _WORKER = None
+
+
+def _tag_in_worker(text: str) -> list[Mention]:
+    """Tag one text in a worker process."""
+    return tag_chunked(_WORKER.tagger.tag_text, text, _WORKER.max_chars)

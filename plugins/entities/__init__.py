@@ -65,6 +65,7 @@ def attach_entities(generator) -> None:
         policy=policy,
         cache_folder=cache,
         max_chars=setting(settings, "ENTITIES_MAX_CHARS"),
+        procs=setting(settings, "ENTITIES_TAGGING_PROCS"),
     )
     by_slug = {a.slug: a for a in articles}
     related_count = setting(settings, "ENTITIES_RELATED_COUNT")

@@ -3,28 +3,31 @@
 from __future__ import annotations
 
 import logging
+import os
 from datetime import datetime
-from html import escape
 from pathlib import Path
 
 from pelican import signals
 from pelican.readers import BaseReader
 
-from newsarchive.arabic import INVISIBLE_RE
-from newsarchive.rawarticle import parse_article
+from newsarchive.articlefile import read_article
+from newsarchive.fingerprint import code_digest
+from newsarchive.jsoncache import ShardedJsonCache, digest
 from newsarchive.slugs import safe_slug
-from newsarchive.textfile import DEFAULT_MAX_BYTES, read_text
+from newsarchive.textfile import DEFAULT_MAX_BYTES, read_limited
 
 log = logging.getLogger(__name__)
 
 DEFAULTS = {
     "RAW_READER_EXTENSIONS": ["txt"],
     "RAW_READER_MAX_BYTES": DEFAULT_MAX_BYTES,
+    "RAW_READER_CACHE_PATH": None,  # default: CACHE_PATH/articles
 }
 # An author field longer than this is a sentence scraped into the wrong field.
 MAX_AUTHOR_WORDS = 10
 # Undated articles sort last and are kept out of the date archives; the page says 'undated'.
 UNDATED = datetime(1970, 1, 1)
+NEWSARCHIVE = Path(__file__).resolve().parents[2] / "newsarchive"
 
 
 def setting(settings: dict, name: str):
@@ -37,32 +40,28 @@ class RawArticleReader(BaseReader):
 
     enabled = True
     file_extensions = DEFAULTS["RAW_READER_EXTENSIONS"]
+    # Parsed files by the digest of their bytes and of the code that parsed them.
+    cache: ShardedJsonCache | None = None
+    code = ""
 
     def read(self, source_path: str):
-        """Parse one file; raise with a specific message when it cannot become an article."""
-        decoded = read_text(source_path, setting(self.settings, "RAW_READER_MAX_BYTES"))
-        if decoded.unusual:
-            log.warning("%s: decoded as %s, not UTF-8", source_path, decoded.encoding)
-        if decoded.repaired:
-            log.warning("%s: repaired mojibake (%s)", source_path, decoded.repaired)
-        parsed = parse_article(decoded.text)
-        for warning in parsed.warnings:
+        """Parse one file (or reuse its parse); raise with a specific message when it cannot
+        become an article."""
+        data = read_limited(source_path, setting(self.settings, "RAW_READER_MAX_BYTES"))
+        key = digest(self.code, data)
+        record = self.cache.get(key) if self.cache else None
+        if record is None:
+            record = read_article(data)
+            if self.cache:
+                self.cache.put(key, record)
+        for warning in record["warnings"]:
             log.warning("%s: %s", source_path, warning)
-        if not parsed.paragraphs:
-            raise ValueError("no article text left after removing boilerplate")
-        title = parsed.title
-        if not title:
-            title = " ".join(parsed.paragraphs[0].split()[:12]) + "…"
-            log.warning("%s: no headline found; title taken from the first words", source_path)
-        clean_title = INVISIBLE_RE.sub("", title)
-        if clean_title != title:
-            log.warning("%s: invisible direction/format characters removed from title", source_path)
-        meta = dict(parsed.metadata)
+        meta = dict(record["metadata"])
         metadata = {
-            "title": self.process_metadata("title", clean_title),
+            "title": self.process_metadata("title", record["title"]),
             "slug": article_slug(meta.pop("slug", None), source_path),
-            "plaintext": parsed.plaintext,
-            "boilerplate_removed": parsed.removed,
+            "plaintext": record["plaintext"],
+            "boilerplate_removed": record["removed"],
         }
         metadata.update(self.read_date(meta.pop("date", None), source_path))
         author = meta.get("author", "")
@@ -77,8 +76,7 @@ class RawArticleReader(BaseReader):
             metadata["original_url"] = meta.pop("url")
         for key, value in meta.items():
             metadata[key] = self.process_metadata(key, value)
-        content = "\n".join(f"<p>{escape(p, quote=False)}</p>" for p in parsed.paragraphs)
-        return content, metadata
+        return record["html"], metadata
 
     def read_date(self, value: str | None, source_path: str) -> dict:
         """The article's date, or the undated marker with a warning: never an invented date."""
@@ -100,12 +98,26 @@ def article_slug(given: str | None, source_path: str) -> str:
 
 
 def add_reader(readers) -> None:
-    """Register the raw reader for its file extensions."""
-    extensions = setting(readers.settings, "RAW_READER_EXTENSIONS")
-    for extension in extensions:
+    """Register the raw reader for its file extensions, with the cache of parsed files."""
+    settings = readers.settings
+    for extension in setting(settings, "RAW_READER_EXTENSIONS"):
         readers.reader_classes[extension] = RawArticleReader
+    folder = setting(settings, "RAW_READER_CACHE_PATH") or os.path.join(
+        settings["CACHE_PATH"], "articles"
+    )
+    RawArticleReader.cache = ShardedJsonCache(folder)
+    RawArticleReader.code = code_digest([NEWSARCHIVE], suffixes=(".py",)) + str(
+        setting(settings, "RAW_READER_MAX_BYTES")
+    )
+
+
+def save_cache(generators) -> None:
+    """Keep this build's parsed files for the next build."""
+    if RawArticleReader.cache is not None:
+        RawArticleReader.cache.save()
 
 
 def register() -> None:
     """Wire the reader into Pelican."""
     signals.readers_init.connect(add_reader)
+    signals.all_generators_finalized.connect(save_cache)

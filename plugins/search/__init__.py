@@ -4,6 +4,7 @@ newsarchive.search."""
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -11,10 +12,15 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator
 
 from newsarchive import timing
+from newsarchive.fingerprint import code_digest
+from newsarchive.jsoncache import digest
 from newsarchive.search import DEFAULTS
 from newsarchive.search.pipeline import build_search, default_index_dir
+from newsarchive.stagecache import link_tree, reuse_or_make
 
 log = logging.getLogger(__name__)
+NEWSARCHIVE = Path(__file__).resolve().parents[2] / "newsarchive"
+CODE = code_digest([NEWSARCHIVE], suffixes=(".py",))
 
 
 def setting(settings: dict, name: str):
@@ -48,16 +54,21 @@ def index_articles(generators) -> None:
     output = Path(settings["OUTPUT_PATH"])
     index_dir = setting(settings, "SEARCH_INDEX_PATH") or default_index_dir(output)
     options = {name: setting(settings, name) for name in DEFAULTS}
-    manifest = build_search(
-        records,
-        output / setting(settings, "SEARCH_OUTPUT_DIR"),
-        index_dir,
-        entities=context.get("entities"),
-        options=options,
+    entities = context.get("entities")
+    # Unchanged articles, entities, options and code: the previous index and files still hold.
+    inputs = json.dumps([CODE, records, entities, options], default=str, sort_keys=True)
+    files, manifest, reused = reuse_or_make(
+        Path(settings["CACHE_PATH"]) / "search-export",
+        digest(inputs),
+        lambda folder: build_search(records, folder, index_dir, entities=entities, options=options),
     )
-    log.info("search: %d articles indexed in %s", manifest["docs"], manifest["timings"])
-    timing.add("indexing", manifest["timings"]["index_s"])
-    timing.add("export", manifest["timings"]["export_s"])
+    link_tree(files, output / setting(settings, "SEARCH_OUTPUT_DIR"))
+    if reused:
+        log.info("search: %d articles unchanged; index and files kept", manifest["docs"])
+    else:
+        log.info("search: %d articles indexed in %s", manifest["docs"], manifest["timings"])
+        timing.add("indexing", manifest["timings"]["index_s"])
+        timing.add("export", manifest["timings"]["export_s"])
     days = sorted(r["date"].strftime("%Y-%m-%d") for r in records if r["date"])
     context["search_sources"] = sorted({r["source"] for r in records if r["source"]})
     context["search_first_day"] = days[0] if days else ""

@@ -40,7 +40,7 @@ def finish(pelican) -> None:
     timing.add("total", time.perf_counter() - MARKS["start"])
     cache = Path(pelican.settings["CACHE_PATH"])
     cache.mkdir(parents=True, exist_ok=True)
-    (cache / "build-timing.json").write_text(json.dumps(timing.STAGES, indent=1) + "\n")
+    (cache / "build-timing.json").write_text(json.dumps(timing.as_data(), indent=1) + "\n")
     print(timing.summary())
 
 

@@ -1,0 +1,67 @@
+"""A cache of JSON values by hex digest, in a fixed number of shard files: what the build keeps
+between runs (tagging results, parsed articles) so that a rebuild only redoes what changed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+SHARD_PREFIX_CHARS = 2  # 256 shard files however large the archive
+
+
+def digest(*parts: str | bytes) -> str:
+    """sha256 of the parts, each length-prefixed so that ('ab', 'c') and ('a', 'bc') differ."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+class ShardedJsonCache:
+    """JSON values by digest, loaded shard by shard on demand and written back by save()."""
+
+    def __init__(self, folder: Path | str) -> None:
+        self.folder = Path(folder)
+        self._shards: dict[str, dict] = {}
+        self._dirty: set[str] = set()
+        self.hits = 0
+        self.misses = 0
+
+    def _shard(self, key: str) -> dict:
+        name = key[:SHARD_PREFIX_CHARS]
+        if name not in self._shards:
+            try:
+                self._shards[name] = json.loads((self.folder / f"{name}.json").read_text("utf-8"))
+            except (OSError, ValueError):
+                self._shards[name] = {}  # missing or corrupt shard: recompute, never fail
+        return self._shards[name]
+
+    def get(self, key: str):
+        """The value stored under this digest, or None."""
+        value = self._shard(key).get(key)
+        if value is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return value
+
+    def put(self, key: str, value) -> None:
+        """Store a JSON-serialisable value under this digest."""
+        self._shard(key)[key] = value
+        self._dirty.add(key[:SHARD_PREFIX_CHARS])
+
+    def save(self) -> None:
+        """Write changed shards (atomically, so an interrupted build leaves a valid cache)."""
+        if not self._dirty:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for name in sorted(self._dirty):
+            path = self.folder / f"{name}.json"
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(self._shards[name], ensure_ascii=False), "utf-8")
+            os.replace(tmp, path)
+        self._dirty.clear()

@@ -1,0 +1,68 @@
+"""Which pages of the previous build can be kept: the record of every page's fingerprint and
+the file it became, so a rebuild links unchanged pages instead of rendering and writing them."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+
+def file_identity(path: Path) -> list[int]:
+    """Size, modification time and inode: a file rewritten since the record no longer matches."""
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+
+class PageManifest:
+    """Fingerprints of the pages of one build, and of the build before it."""
+
+    def __init__(self, path: Path | str, previous_output: Path | str | None) -> None:
+        self.path = Path(path)
+        self.previous_output = Path(previous_output) if previous_output else None
+        self.previous: dict[str, list] = {}
+        if self.previous_output is not None:
+            try:
+                self.previous = json.loads(self.path.read_text("utf-8"))["pages"]
+            except (OSError, ValueError, KeyError, TypeError):
+                self.previous = {}  # no usable record: render everything
+        self.current: dict[str, str] = {}
+        self.reused = 0
+
+    def record(self, name: str, fingerprint: str) -> Path | None:
+        """Note a page of this build; return the previous build's file if it can be kept."""
+        self.current[name] = fingerprint
+        entry = self.previous.get(name)
+        if entry is None or entry[0] != fingerprint:
+            return None
+        old = self.previous_output / name
+        try:
+            if file_identity(old) != entry[1:]:
+                return None
+        except OSError:
+            return None
+        return old
+
+    def save(self, output: Path | str) -> None:
+        """Write the record of this build's pages, as written in output (atomically)."""
+        output = Path(output)
+        pages = {}
+        for name, fingerprint in sorted(self.current.items()):
+            try:
+                pages[name] = [fingerprint, *file_identity(output / name)]
+            except OSError:
+                continue  # not written after all (an empty save_as): nothing to keep
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"pages": pages}), "utf-8")
+        os.replace(tmp, self.path)
+
+
+def keep_file(old: Path, new: Path) -> None:
+    """Put the previous build's file at new, as a hard link when the file system allows."""
+    new.unlink(missing_ok=True)
+    try:
+        os.link(old, new)
+    except OSError:
+        shutil.copy2(old, new)

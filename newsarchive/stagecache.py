@@ -1,0 +1,50 @@
+"""A build stage's output folder, kept in the cache under the digest of the stage's inputs: when
+the inputs did not change the stage is skipped, and its files are linked into the site."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from newsarchive.pagereuse import keep_file
+
+
+def reuse_or_make(
+    folder: Path | str, key: str, make: Callable[[Path], dict]
+) -> tuple[Path, dict, bool]:
+    """The stage's files and result for these inputs: (files folder, result, reused).
+
+    make(files_folder) runs the stage into an empty folder and returns plain data.
+    """
+    folder = Path(folder)
+    files, stamp = folder / "files", folder / "stage.json"
+    try:
+        previous = json.loads(stamp.read_text("utf-8"))
+        if previous["key"] == key and files.is_dir():
+            return files, previous["result"], True
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    stamp.unlink(missing_ok=True)  # from here the folder holds no valid stage until the end
+    shutil.rmtree(files, ignore_errors=True)
+    files.mkdir(parents=True)
+    result = make(files)
+    tmp = stamp.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"key": key, "result": result}), "utf-8")
+    os.replace(tmp, stamp)
+    return files, result, False
+
+
+def link_tree(source: Path | str, target: Path | str) -> int:
+    """Put every file under source at the same place under target; return how many."""
+    source, target = Path(source), Path(target)
+    count = 0
+    for path in sorted(source.rglob("*")):
+        if path.is_file():
+            destination = target / path.relative_to(source)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            keep_file(path, destination)
+            count += 1
+    return count

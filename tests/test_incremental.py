@@ -1,0 +1,80 @@
+"""Rebuilds do only what changed, and give exactly the site a full build gives."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from conftest import FIXTURE_CONTENT
+from test_build import digest_tree
+
+from newsarchive.build import build_site
+
+NEW_ARTICLE = """Title: وصول سفينة جديدة إلى ميناء جدة الإسلامي
+Date: 2015-07-23
+Source: صحيفة عكاظ
+Source_id: okaz
+
+وصلت إلى ميناء جدة الإسلامي أمس سفينة حاويات جديدة، في إطار خطة المؤسسة العامة للموانئ لزيادة الطاقة الاستيعابية للميناء.
+
+وقال مدير الميناء إن الرياض وجدة تشهدان نمواً في حركة التجارة خلال العام الجاري.
+"""
+
+
+def counts(cache):
+    """Pages rendered and kept by the last build in this cache."""
+    return json.loads((cache / "build-timing.json").read_text("utf-8"))["counts"]
+
+
+def inodes(root):
+    """Map each file under root to its inode: a file written again gets a new one."""
+    return {p.relative_to(root).as_posix(): p.stat().st_ino for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A built copy of the fixture site: (content, output, cache)."""
+    root = tmp_path_factory.mktemp("incremental")
+    content, output, cache = root / "content", root / "output", root / "cache"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    build_site(content, output, CACHE_PATH=str(cache))
+    return content, output, cache
+
+
+def test_a_rebuild_with_nothing_changed_renders_and_rewrites_no_page(site):
+    content, output, cache = site
+    before_digests, before_inodes = digest_tree(output), inodes(output)
+    build_site(content, output, CACHE_PATH=str(cache))
+    assert counts(cache)["pages rendered"] == 0
+    assert counts(cache)["pages kept"] > 20
+    assert counts(cache)["articles tagged"] == 0
+    assert digest_tree(output) == before_digests
+    after = inodes(output)
+    rewritten = [
+        name
+        for name in before_inodes
+        if name.endswith(".html") or name.startswith("search/")
+        if after[name] != before_inodes[name]
+    ]
+    assert rewritten == []
+
+
+def test_adding_and_editing_articles_gives_the_site_a_full_build_gives(site, tmp_path):
+    content, output, cache = site
+    before = inodes(output)
+    (content / "jeddah-port-ship.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    rain = content / "riyadh-rain.txt"
+    rain.write_text(rain.read_text("utf-8").replace("أمطار غزيرة", "أمطار رعدية", 1), "utf-8")
+    build_site(content, output, CACHE_PATH=str(cache))
+    rendered = counts(cache)["pages rendered"]
+
+    fresh = tmp_path / "fresh"
+    build_site(content, fresh, CACHE_PATH=str(tmp_path / "fresh-cache"))
+    assert digest_tree(output) == digest_tree(fresh)
+    assert counts(tmp_path / "fresh-cache")["pages kept"] == 0
+    assert 0 < rendered < counts(tmp_path / "fresh-cache")["pages rendered"]
+    after = inodes(output)
+    seed = "articles/000_98ca48b0d465946a/index.html"
+    assert after[seed] == before[seed], "an article the change does not touch is kept"
+    assert after["articles/riyadh-rain/index.html"] != before["articles/riyadh-rain/index.html"]
