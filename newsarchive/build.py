@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import shutil
-import threading
 from pathlib import Path
+
+from newsarchive.sitecommit import clear_files, commit
 
 REPO = Path(__file__).resolve().parents[1]
 SETTINGS = REPO / "pelicanconf.py"
@@ -23,15 +23,10 @@ def build_site(
     from pelican.settings import read_settings
 
     output = Path(output).resolve()
-    # Build beside the output and swap it in at the end: a build killed half way leaves the
-    # previous site whole.
+    # Build beside the output and move what changed in at the end: a build that fails or is
+    # killed while Pelican runs leaves the previous site as it was.
     staging = output.with_name(output.name + ".building")
-    previous = output.with_name(output.name + ".previous")
-    # The site before last goes while this one builds: removing one folder per article is
-    # slow on some disks (online discard), and needs no CPU.
-    remover = threading.Thread(target=shutil.rmtree, args=(previous, True), daemon=True)
-    remover.start()
-    shutil.rmtree(staging, ignore_errors=True)
+    clear_files(staging)  # what a killed build left
     override = {
         "PATH": str(Path(content).resolve()),
         "OUTPUT_PATH": str(staging),
@@ -41,15 +36,6 @@ def build_site(
     }
     settings = read_settings(str(settings_file), override=override)
     Pelican(settings).run()
-    remover.join()
-    swap_in(staging, output, previous)
+    commit(staging, output)
     report = output / settings.get("BUILD_REPORT_SAVE_AS", REPORT)
     return json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
-
-
-def swap_in(staging: Path, output: Path, previous: Path) -> None:
-    """Replace output by staging with two renames; the old site stays as previous until the
-    next build removes it."""
-    if output.exists():
-        output.rename(previous)
-    staging.rename(output)

@@ -44,6 +44,13 @@ class PageManifest:
             return None
         return old
 
+    def previous_file(self, name: str) -> Path | None:
+        """The previous build's file of this page, if there is one."""
+        if self.previous_output is None:
+            return None
+        old = self.previous_output / name
+        return old if old.is_file() else None
+
     def save(self, output: Path | str) -> None:
         """Write the record of this build's pages, as written in output (atomically)."""
         output = Path(output)
@@ -57,6 +64,12 @@ class PageManifest:
         tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps({"pages": pages}), "utf-8")
         os.replace(tmp, self.path)
+
+
+def same_text(path: Path, text: str) -> bool:
+    """True when the file holds exactly this text (UTF-8)."""
+    data = text.encode("utf-8")
+    return path.stat().st_size == len(data) and path.read_bytes() == data
 
 
 def keep_file(old: Path, new: Path) -> None:

@@ -60,10 +60,12 @@ def test_a_rebuild_with_nothing_changed_renders_and_rewrites_no_page(site):
     assert rewritten == []
 
 
-def test_adding_and_editing_articles_gives_the_site_a_full_build_gives(site, tmp_path):
+def test_adding_editing_and_removing_articles_gives_the_site_a_full_build_gives(site, tmp_path):
     content, output, cache = site
     before = inodes(output)
+    assert "articles/hostile-markup/index.html" in before
     (content / "jeddah-port-ship.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    (content / "hostile-markup.txt").unlink()
     rain = content / "riyadh-rain.txt"
     rain.write_text(rain.read_text("utf-8").replace("أمطار غزيرة", "أمطار رعدية", 1), "utf-8")
     build_site(content, output, CACHE_PATH=str(cache))
@@ -78,3 +80,4 @@ def test_adding_and_editing_articles_gives_the_site_a_full_build_gives(site, tmp
     seed = "articles/000_98ca48b0d465946a/index.html"
     assert after[seed] == before[seed], "an article the change does not touch is kept"
     assert after["articles/riyadh-rain/index.html"] != before["articles/riyadh-rain/index.html"]
+    assert not any(name.startswith("articles/hostile-markup/") for name in after)

@@ -13,7 +13,7 @@ from pelican.writers import Writer
 
 from newsarchive import timing
 from newsarchive.fingerprint import Fingerprinter, code_digest, template_variables
-from newsarchive.pagereuse import PageManifest, keep_file
+from newsarchive.pagereuse import PageManifest, keep_file, same_text
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,7 @@ class IncrementalWriter(Writer):
         self.fingerprinter = None  # made on the first page, when the context is complete
         self._variables = {}
         self._kept: dict[str, Path] = {}
+        self.rendered = 0
         IncrementalWriter.current = self
 
     def write_file(self, name, template, context, *args, **kwargs):
@@ -70,14 +71,19 @@ class IncrementalWriter(Writer):
         return super().write_file(name, ReusingTemplate(template, self), context, *args, **kwargs)
 
     def render(self, template, context) -> str:
-        """The page's HTML, or nothing when the previous build's file is kept instead."""
+        """The page's HTML, or nothing when the previous build's file is kept instead: its
+        inputs did not change, or the page came out byte for byte the same."""
         if template.name not in self._variables:
             self._variables[template.name] = template_variables(template.environment, template.name)
         fingerprint = self.fingerprinter.page(self._variables[template.name], context)
         name = context["output_file"]
         old = self.manifest.record(name, fingerprint)
         if old is None:
-            return template.render(context)
+            self.rendered += 1
+            html = template.render(context)
+            old = self.manifest.previous_file(name)
+            if old is None or not same_text(old, html):
+                return html
         self._kept[name] = old
         return ""
 
@@ -104,8 +110,9 @@ def save_manifest(pelican) -> None:
         return
     writer.manifest.save(pelican.output_path)
     pages = len(writer.manifest.current)
+    timing.note("pages rendered", writer.rendered)
     timing.note("pages kept", writer.manifest.reused)
-    timing.note("pages rendered", pages - writer.manifest.reused)
+    timing.note("pages written", pages - writer.manifest.reused)
     if writer.fingerprinter and writer.fingerprinter.unstable:
         log.debug("incremental: unstable digests for %s", sorted(writer.fingerprinter.unstable))
     IncrementalWriter.current = None
