@@ -18,6 +18,8 @@ SHARED_ATTRIBUTES = frozenset({"settings", "_context"})
 # which keeps cycles (an article related to one related to it) out and the digests stable.
 LINK_ATTRIBUTES = frozenset({"related", "translations"})
 ALL_VARIABLES = "*"
+# Digests of longer values are their sha256; shorter values stand for themselves.
+SHORT_BYTES = 64
 
 
 def code_digest(roots: Iterable[Path | str], suffixes=(".py", ".html", ".txt")) -> str:
@@ -67,69 +69,75 @@ class Fingerprinter:
 
     def page(self, names: frozenset[str], context: Mapping) -> str:
         """The fingerprint of one page: the salt and the named variables of its context."""
-        h = hashlib.sha256(self.salt)
         keys = context.keys() if ALL_VARIABLES in names else names
-        for key in sorted(k for k in keys if k in context and not k.isupper()):
-            h.update(key.encode())
-            h.update(self.digest(context[key], top=True))
-        return h.hexdigest()
+        present = sorted(k for k in keys if k in context and not k.isupper())
+        parts = [k.encode() + b"=" + self.digest(context[k], top=True) for k in present]
+        return joined_digest(self.salt, parts).hex()
 
     def settings(self, context: Mapping) -> str:
         """Digest of the upper-case (settings) entries of a context."""
-        h = hashlib.sha256()
-        for key in sorted(k for k in context if k.isupper()):
-            h.update(key.encode())
-            h.update(self.digest(context[key]))
-        return h.hexdigest()
+        keys = sorted(k for k in context if k.isupper())
+        return joined_digest(b"", [k.encode() + b"=" + self.digest(context[k]) for k in keys]).hex()
 
     def digest(self, value, top: bool = False) -> bytes:
-        """A stable digest of a value of the template context."""
-        if value is None or isinstance(value, bool | int | float | str | bytes | enum.Enum):
-            return hashlib.sha256(f"{type(value).__name__}:{value!r}".encode()).digest()
-        if isinstance(value, datetime | date):
-            return hashlib.sha256(f"date:{value.isoformat()}".encode()).digest()
-        if callable(value) and hasattr(value, "__qualname__"):
-            name = f"{getattr(value, '__module__', '')}.{value.__qualname__}"
-            return hashlib.sha256(f"callable:{name}".encode()).digest()
-        if isinstance(value, Mapping | list | tuple | set | frozenset):
+        """A stable digest of a value of the template context: the value's own bytes when
+        short, else their sha256."""
+        if isinstance(value, str):
+            data = b"s" + value.encode("utf-8", "surrogatepass")
+        elif value is None or isinstance(value, bool | int | float | bytes | enum.Enum):
+            data = f"{type(value).__name__}:{value!r}".encode()
+        elif isinstance(value, datetime | date):
+            data = b"d" + value.isoformat().encode()
+        elif isinstance(value, Mapping | list | tuple | set | frozenset):
             return self._container(value)
-        if hasattr(value, "__dict__"):
+        elif callable(value) and hasattr(value, "__qualname__"):
+            data = f"f:{getattr(value, '__module__', '')}.{value.__qualname__}".encode()
+        elif hasattr(value, "__dict__"):
             return self._object(value, deep=top)
-        text = repr(value)
-        if " at 0x" in text:
-            self.unstable.add(type(value).__name__)
-        return hashlib.sha256(f"{type(value).__name__}:{text}".encode()).digest()
+        else:
+            data = f"{type(value).__name__}:{value!r}".encode()
+            if b" at 0x" in data:
+                self.unstable.add(type(value).__name__)
+        return data if len(data) <= SHORT_BYTES else b"h" + hashlib.sha256(data).digest()
 
     def _container(self, value) -> bytes:
         known = self._containers.get(id(value))
         if known is not None and known[0] is value:
             return known[1]
-        h = hashlib.sha256(type(value).__name__.encode())
         if isinstance(value, Mapping):
-            items = sorted((self.digest(k), self.digest(v)) for k, v in value.items())
-            for key, item in items:
-                h.update(key + item)
+            parts = sorted(self.digest(k) + b"=" + self.digest(v) for k, v in value.items())
         else:
             parts = [self.digest(v) for v in value]
-            for part in sorted(parts) if isinstance(value, set | frozenset) else parts:
-                h.update(part)
-        result = h.digest()
+            if isinstance(value, set | frozenset):
+                parts.sort()
+        result = b"h" + joined_digest(type(value).__name__.encode(), parts)
         self._containers[id(value)] = (value, result)
         return result
 
     def _object(self, value, deep: bool) -> bytes:
-        """An object by its attributes; links to other objects only for a page's own objects."""
+        """An object by its attributes; its links to other objects only for a page's own."""
+        known = self._objects.get(id(value))
+        if known is not None and known[0] is value:
+            own = known[1]
+        else:
+            parts = [
+                key.encode() + b"=" + self.digest(item)
+                for key, item in sorted(vars(value).items())
+                if key not in SHARED_ATTRIBUTES and key not in LINK_ATTRIBUTES
+            ]
+            kind = f"{type(value).__module__}.{type(value).__qualname__}".encode()
+            own = b"h" + joined_digest(kind, parts)
+            self._objects[id(value)] = (value, own)
         if not deep:
-            known = self._objects.get(id(value))
-            if known is not None and known[0] is value:
-                return known[1]
-        h = hashlib.sha256(f"{type(value).__module__}.{type(value).__qualname__}".encode())
-        for key, item in sorted(vars(value).items()):
-            if key in SHARED_ATTRIBUTES or (not deep and key in LINK_ATTRIBUTES):
-                continue
-            h.update(key.encode())
-            h.update(self.digest(item))
-        result = h.digest()
-        if not deep:
-            self._objects[id(value)] = (value, result)
-        return result
+            return own
+        links = [self.digest(getattr(value, key, None)) for key in sorted(LINK_ATTRIBUTES)]
+        return b"h" + joined_digest(own, links)
+
+
+def joined_digest(head: bytes, parts: Iterable[bytes]) -> bytes:
+    """sha256 of a head and parts, each length-prefixed so no two sequences collide."""
+    h = hashlib.sha256(head)
+    for part in parts:
+        h.update(len(part).to_bytes(4, "little"))
+        h.update(part)
+    return h.digest()

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from newsarchive.dates import arabic_month_year
 from newsarchive.entities.aliases import AliasTable
+from newsarchive.entities.linkcache import LinkCache
 from newsarchive.entities.linking import LocalEntity, link_mentions, mention_keys
 from newsarchive.entities.names import entity_id, entity_path, name_key
 from newsarchive.entities.policy import Policy
@@ -52,8 +53,10 @@ def link_articles(
     policy: Policy,
     min_articles_known: int = 2,
     gazetteer: Collection[tuple[str, str]] = frozenset(),
+    cache: LinkCache | None = None,
 ) -> dict[str, list[LocalEntity]]:
-    """Link every article's mentions and keep the publishable entities.
+    """Link every article's mentions and keep the publishable entities (reusing the cache's
+    result for an article whose linking would come out the same).
 
     A name the tagger found bare in at least min_articles_known articles counts as known, so
     لتكريت becomes تكريت even when تكريت is neither curated nor in the gazetteer.
@@ -64,7 +67,16 @@ def link_articles(
     known = {k for k, n in seen.items() if n >= min_articles_known}
     result = {}
     for doc_id, found in mentions.items():
-        linked = link_mentions(texts[doc_id], found, aliases, known, gazetteer)
+        text = texts[doc_id]
+
+        def link(asked_known: Collection, text=text, found=found) -> list[LocalEntity]:
+            return link_mentions(text, found, aliases, asked_known, gazetteer)
+
+        if cache is None:
+            linked = link(known)
+        else:
+            key = hashlib.sha256(f"{text}\0{found!r}".encode()).hexdigest()
+            linked = cache.link(key, known, link)
         result[doc_id] = policy.select(linked, aliases.stop)
     return result
 

@@ -13,10 +13,14 @@ from newsarchive.entities.aliases import AliasTable, load_aliases
 from newsarchive.entities.archive import Catalog, Doc, link_articles
 from newsarchive.entities.cache import TagCache
 from newsarchive.entities.gazetteer import known_given_names, known_places
+from newsarchive.entities.linkcache import LinkCache
 from newsarchive.entities.policy import Policy
 from newsarchive.entities.tagging import CachedTagger, article_text, model_version
+from newsarchive.fingerprint import Fingerprinter, code_digest
 
 log = logging.getLogger(__name__)
+# Linking results are kept for this code only.
+LINKING_CODE = code_digest([Path(__file__).parent], suffixes=(".py",))
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,13 @@ def build_catalog(
     gazetteer = frozenset()
     if any(mentions.values()):
         gazetteer = known_places(cache_folder) | known_given_names()
-    linked = link_articles(texts, mentions, aliases, policy, gazetteer=gazetteer)
+    link_cache = None
+    if cache_folder:
+        version = LINKING_CODE + Fingerprinter("").digest([aliases, gazetteer]).hex()
+        link_cache = LinkCache(Path(cache_folder) / "linked.pickle", version)
+    linked = link_articles(texts, mentions, aliases, policy, gazetteer=gazetteer, cache=link_cache)
+    if link_cache:
+        link_cache.save()
+        timing.note("articles linked", len(texts) - link_cache.hits)
     docs = [Doc(a.id, a.date, linked.get(a.id, [])) for a in articles]
     return Catalog(docs, aliases)
