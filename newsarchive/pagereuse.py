@@ -74,7 +74,6 @@ def same_text(path: Path, text: str) -> bool:
 
 def keep_file(old: Path, new: Path) -> None:
     """Put the previous build's file at new, as a hard link when the file system allows."""
-    new.unlink(missing_ok=True)
     try:
         os.link(old, new)
     except OSError:

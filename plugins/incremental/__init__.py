@@ -88,11 +88,13 @@ class IncrementalWriter(Writer):
         return ""
 
     def _open_w(self, filename, encoding, override=False):
-        handle = super()._open_w(filename, encoding, override)
         old = self._kept.pop(os.path.relpath(filename, self.output_path), None)
         if old is None:
-            return handle
-        handle.close()
+            return super()._open_w(filename, encoding, override)
+        # Pelican's own check that no page is written twice, without creating the file.
+        if filename in self._written_files and not override:
+            raise RuntimeError(f"File {filename} is to be overwritten")
+        self._written_files.add(filename)
         keep_file(old, Path(filename))
         self.manifest.reused += 1
         return open(os.devnull, "w", encoding=encoding)
