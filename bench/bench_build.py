@@ -106,12 +106,14 @@ def digest_tree(root: Path) -> dict[str, str]:
     }
 
 
-def prepare(corpus: Path, size: int, work: Path) -> tuple[Path, Path, Path]:
-    """Import the first size + ADDED articles; return our content folder (the first size),
-    the folder of the ADDED articles that come next, and plain Pelican's copy of the first size."""
+def prepare(corpus: Path, size: int, work: Path, added_count: int) -> tuple[Path, Path, Path]:
+    """Import the first size + added_count articles; return our content folder (the first
+    size), the folder of the articles that come next, and plain Pelican's copy of the first."""
     sample = work / f"corpus-{size}.jsonl"
     with sample.open("w", encoding="utf-8") as out:
-        out.writelines(line for _, line in itertools.islice(open_corpus(corpus), size + ADDED))
+        out.writelines(
+            line for _, line in itertools.islice(open_corpus(corpus), size + added_count)
+        )
     everything = work / f"all-{size}"
     import_corpus(sample, everything, progress=False)
     files = sorted(everything.glob("*.txt"))
@@ -123,7 +125,7 @@ def prepare(corpus: Path, size: int, work: Path) -> tuple[Path, Path, Path]:
     order = {json.loads(line)["id"]: n for n, line in enumerate(sample.open(encoding="utf-8"))}
     files.sort(key=lambda p: order.get(p.stem, len(order)))
     for n, path in enumerate(files):
-        target = added if n >= len(files) - ADDED else ours
+        target = added if n >= len(files) - added_count else ours
         shutil.move(path, target / path.name)
         if target is ours:
             shutil.copyfile(target / path.name, plain / (path.stem + ".md"))
@@ -140,9 +142,10 @@ def ours(content: Path, output: Path, cache: Path, log: Path) -> dict:
     return {"seconds": seconds, "rss_mb": rss, "output_mb": folder_mb(output), **timing}
 
 
-def bench_size(corpus: Path, size: int, repeat: int, work: Path) -> dict:
-    """Measure plain Pelican and our builds on `size` articles, `repeat` times each."""
-    content, added, plain = prepare(corpus, size, work)
+def bench_size(corpus: Path, size: int, repeat: int, work: Path, rebuilds: bool = True) -> dict:
+    """Measure plain Pelican and our builds on `size` articles, `repeat` times each (without
+    the rebuilds: plain Pelican and our full build only)."""
+    content, added, plain = prepare(corpus, size, work, ADDED if rebuilds else 0)
     runs = {"plain": [], "ours": [], "unchanged": [], "added": [], "full_added": []}
     identical = []
     for _ in range(repeat):
@@ -159,6 +162,8 @@ def bench_size(corpus: Path, size: int, repeat: int, work: Path) -> dict:
             shutil.rmtree(folder, ignore_errors=True)  # a cold cache
         shutil.copytree(content, live)
         runs["ours"].append(ours(live, site, cache, work / "ours.log"))
+        if not rebuilds:
+            continue
         runs["unchanged"].append(ours(live, site, cache, work / "unchanged.log"))
         for path in added.glob("*.txt"):
             shutil.copyfile(path, live / path.name)
@@ -168,8 +173,8 @@ def bench_size(corpus: Path, size: int, repeat: int, work: Path) -> dict:
             shutil.rmtree(folder, ignore_errors=True)
         runs["full_added"].append(ours(live, fresh, fresh_cache, work / "fresh.log"))
         identical.append(digest_tree(site) == digest_tree(fresh))
-    summary = {name: summarise(rows, size) for name, rows in runs.items()}
-    summary["identical_after_adding"] = all(identical)
+    summary = {name: summarise(rows, size) for name, rows in runs.items() if rows}
+    summary["identical_after_adding"] = all(identical) if identical else None
     return summary
 
 
@@ -198,6 +203,8 @@ def print_table(results: dict) -> None:
     for size, result in results.items():
         plain, full = result["plain"]["seconds"], result["ours"]["seconds"]
         for name in ("plain", "ours", "unchanged", "added", "full_added"):
+            if name not in result:
+                continue
             row = result[name]
             label = {"unchanged": "ours, nothing changed", "added": f"ours, {ADDED} added"}
             label |= {"full_added": f"ours, full, N+{ADDED}", "plain": "plain Pelican"}
@@ -222,6 +229,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--work", type=Path, help="keep sites and logs here (default: a temp dir)")
+    parser.add_argument("--full-only", default="", help="sizes measured without the rebuilds")
     args = parser.parse_args()
     if not args.corpus.exists():
         sys.exit(f"corpus not found: {args.corpus} (needs ../shared)")
@@ -231,7 +239,8 @@ def main() -> None:
         for size in (int(s) for s in args.sizes.split(",")):
             folder = work / str(size)
             folder.mkdir(parents=True, exist_ok=True)
-            results[size] = bench_size(args.corpus, size, args.repeat, folder)
+            rebuilds = str(size) not in args.full_only.split(",")
+            results[size] = bench_size(args.corpus, size, args.repeat, folder, rebuilds)
     print_table(results)
     print(json.dumps(results))
 

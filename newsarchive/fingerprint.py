@@ -55,17 +55,15 @@ def template_variables(env: Environment, name: str) -> frozenset[str]:
 
 
 class Fingerprinter:
-    """Digests template inputs; content objects are digested once per build."""
+    """Digests template inputs. Every object and container is digested once per build: nothing
+    a template reads changes while Pelican writes pages."""
 
     def __init__(self, salt: str) -> None:
         self.salt = salt.encode()
-        self._objects: dict[int, tuple[object, bytes]] = {}  # id → (object kept alive, digest)
+        # id → (the object, kept alive so that its id is not reused; its digest)
+        self._objects: dict[int, tuple[object, bytes]] = {}
         self._containers: dict[int, tuple[object, bytes]] = {}
         self.unstable: set[str] = set()  # types digested by repr with an address: never reused
-
-    def forget_containers(self) -> None:
-        """Drop digests of lists and dicts, which may change between two write calls."""
-        self._containers.clear()
 
     def page(self, names: frozenset[str], context: Mapping) -> str:
         """The fingerprint of one page: the salt and the named variables of its context."""

@@ -67,7 +67,6 @@ class IncrementalWriter(Writer):
     def write_file(self, name, template, context, *args, **kwargs):
         if self.fingerprinter is None:
             self.fingerprinter = Fingerprinter(self.code + Fingerprinter("").settings(context))
-        self.fingerprinter.forget_containers()
         return super().write_file(name, ReusingTemplate(template, self), context, *args, **kwargs)
 
     def render(self, template, context) -> str:
