@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 SHARD_PREFIX_CHARS = 2  # 256 shard files however large the archive
@@ -13,6 +14,11 @@ SHARD_PREFIX_CHARS = 2  # 256 shard files however large the archive
 
 def digest(*parts: str | bytes) -> str:
     """sha256 of the parts, each length-prefixed so that ('ab', 'c') and ('a', 'bc') differ."""
+    return digest_all(parts)
+
+
+def digest_all(parts: Iterable[str | bytes]) -> str:
+    """digest() of parts that come one at a time (a large input is never held whole)."""
     h = hashlib.sha256()
     for part in parts:
         data = part.encode() if isinstance(part, str) else part

@@ -13,7 +13,7 @@ from pelican.generators import ArticlesGenerator
 
 from newsarchive import timing
 from newsarchive.fingerprint import code_digest
-from newsarchive.jsoncache import digest
+from newsarchive.jsoncache import digest_all
 from newsarchive.search import DEFAULTS
 from newsarchive.search.pipeline import build_search, default_index_dir
 from newsarchive.stagecache import link_tree, reuse_or_make
@@ -56,10 +56,11 @@ def index_articles(generators) -> None:
     options = {name: setting(settings, name) for name in DEFAULTS}
     entities = context.get("entities")
     # Unchanged articles, entities, options and code: the previous index and files still hold.
-    inputs = json.dumps([CODE, records, entities, options], default=str, sort_keys=True)
+    parts = [CODE, *records, entities, options]
+    inputs = (json.dumps(p, default=str, sort_keys=True, ensure_ascii=False) for p in parts)
     files, manifest, reused = reuse_or_make(
         Path(settings["CACHE_PATH"]) / "search-export",
-        digest(inputs),
+        digest_all(inputs),
         lambda folder: build_search(records, folder, index_dir, entities=entities, options=options),
     )
     link_tree(files, output / setting(settings, "SEARCH_OUTPUT_DIR"))
