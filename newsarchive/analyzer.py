@@ -71,6 +71,11 @@ KEEP_WHOLE = frozenset(
     }
 )
 
+# ARTICLE_PREFIXES as one regex: alternatives are tried in order, each needing the letters after.
+_ARTICLE_RE = re.compile(
+    "(?:" + "|".join(ARTICLE_PREFIXES) + f")(?=.{{{MIN_STEM_AFTER_ARTICLE}}})", re.DOTALL
+)
+
 ALLAH = "الله"
 # الله with a clitic in front: all mean the name itself (لله is ل + الله).
 _ALLAH_FORMS = frozenset(
@@ -85,10 +90,10 @@ def stem(word: str) -> str:
         return ALLAH
     if word.endswith(ALLAH):
         return word  # joined names such as عبدالله: the final ه is not a suffix
-    for prefix in ARTICLE_PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= MIN_STEM_AFTER_ARTICLE:
-            word = word[len(prefix) :]
-            break
+    # The first article group, in ARTICLE_PREFIXES order, that leaves enough letters.
+    article = _ARTICLE_RE.match(word)
+    if article:
+        word = word[article.end() :]
     if word in KEEP_WHOLE:
         return word
     for suffix, min_left in SUFFIXES:
@@ -123,6 +128,27 @@ def exact_forms(token: str) -> tuple[str, ...]:
 def token_terms(token: str) -> tuple[str, ...]:
     """Terms of one token (the cached unit of work: corpus text repeats its tokens a lot)."""
     return tuple(stem(form) for form in exact_forms(token))
+
+
+# Exact forms straight from normalised text: digit runs, and runs of other word characters.
+_FORM_RE = re.compile(rf"\n|[0-9]+|(?:[^\W_0-9]|[{_MARKS}])+")
+
+
+def exact_forms_many(tokens: list[str]) -> list[tuple[str, ...]]:
+    """exact_forms() of every token, normalising them all in one pass (the same results:
+    normalisation never crosses or makes a line break, and no token has one)."""
+    joined = "\n".join(tokens)
+    if joined.count("\n") != max(len(tokens) - 1, 0):
+        return [exact_forms(token) for token in tokens]
+    out: list[tuple[str, ...]] = []
+    forms: list[str] = []
+    for piece in _FORM_RE.findall(normalize(joined).lower() + "\n") if tokens else []:
+        if piece == "\n":
+            out.append(tuple(forms))
+            forms = []
+        else:
+            forms.append(piece)
+    return out
 
 
 def token_pattern(text: str) -> re.Pattern[str]:

@@ -23,6 +23,8 @@ from newsarchive.analyzer import (
     analyze_word,
     exact,
     exact_form,
+    exact_forms,
+    exact_forms_many,
     index_terms,
     stem_alternatives,
 )
@@ -396,3 +398,10 @@ def test_python_and_javascript_agree_on_any_text(node_analyzer, batch):
     """Terms agree for any script; offsets differ after astral characters (UTF-16 vs code points)."""
     got = [[span[0] for span in result["spans"]] for result in node_analyzer(batch)]
     assert got == [analyze(text) for text in batch]
+
+
+def test_forms_of_many_tokens_at_once_equal_one_by_one():
+    tokens = [token for token, _terms, _alternatives in golden_rows()]
+    tokens += ["\ufdfa", "2015م", "COVID_19", "Σ", "ΣΑΣ", "a\u0301", "\u0651", "\ufefb", "x\u200dy"]
+    assert exact_forms_many(tokens) == [exact_forms(token) for token in tokens]
+    assert exact_forms_many([]) == []

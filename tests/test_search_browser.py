@@ -192,3 +192,63 @@ def test_hostile_text_stays_text(page):
     assert '<script>alert("title")</script>' in title
     assert page.locator("#search-results script, #search-results img").count() == 0
     assert "<img src=x" in page.locator("#search-results .search-source").text_content()
+
+
+def test_snippet_is_the_passage_around_the_match(page):
+    # وأد occurs once, at the end of the seed article's body, as لوأد (ل + وأد).
+    page.goto(page.base + "search/?q=" + "وأد", wait_until="networkidle")
+    page.wait_for_selector("#search-results li .search-snippet mark")
+    assert results(page) == [SEED]
+    snippet = page.locator("#search-results .search-snippet").first
+    assert snippet.locator("mark").all_text_contents() == ["لوأد"]
+    assert snippet.text_content().startswith("… ")  # cut before: not the article's start
+    # Only the shown result's text was fetched for its snippet.
+    assert sum("/search/a/" in url for url in page.requests) == 1
+
+
+def test_hostile_snippet_stays_text(page):
+    page.goto(page.base + "search/?q=alert", wait_until="networkidle")
+    page.wait_for_selector("#search-results li .search-snippet mark")
+    assert results(page) == ["hostile-markup"]
+    snippet = page.locator("#search-results .search-snippet").first
+    assert '<script>alert("body")</script>' in snippet.text_content()
+    assert "alert" in snippet.locator("mark").all_text_contents()
+    assert (
+        page.locator("#search-results script, #search-results img, #search-results b").count() == 0
+    )
+
+
+def test_facets_count_the_results_and_filter(page):
+    page.goto(page.base + "search/?q=في", wait_until="networkidle")
+    page.wait_for_selector("#search-results li")
+    with_source = page.locator("#search-results .search-source").count()
+    assert not any("/search/f/" in url for url in page.requests)  # loaded only when opened
+    page.locator("#search-facets summary").click()
+    source = page.locator("#search-facets .search-facet", has_text="صحيفة الرياض")
+    source.wait_for()
+    assert source.text_content().endswith("(1)")
+    counts = page.locator("#search-facets .search-facet-group").first  # sources come first
+    numbers = counts.locator(".count").all_text_contents()
+    assert sum(int(n.strip(" ()")) for n in numbers) == with_source  # each result has at most one
+    assert any("/search/f/" in url for url in page.requests)
+    source.focus()
+    source.press("Enter")
+    expect(page).to_have_url(re.compile("source="))
+    expect(page.locator("#search-results li")).to_have_count(1)
+    assert results(page) == ["riyadh-rain"]
+
+
+def test_entity_facet_filters_by_the_entity(page):
+    page.goto(page.base + "search/?q=الكاظمي", wait_until="networkidle")
+    page.wait_for_selector("#search-results li")
+    page.locator("#search-facets summary").click()
+    # The tagger's entity and the test entity share the name: either one filters to the seed.
+    person = page.locator("#search-facets .search-facet", has_text="مصطفى الكاظمي").first
+    person.wait_for()
+    assert person.text_content().endswith("(1)")
+    kinds = page.locator("#search-facets .search-facet", has_text="شخص")
+    assert kinds.count() >= 1
+    person.click()
+    page.wait_for_selector("#search-entity-card:not([hidden])")
+    expect(page).to_have_url(re.compile("entity="))
+    assert results(page) == [SEED]

@@ -182,3 +182,32 @@ def test_index_written_as_two_segments_ranks_as_one(one_and_two_segments, query)
     ranked = [[(r.id, r.score, r.exact) for r in whoosh_search(ix, query)] for ix in (one, two)]
     assert ranked[0], query
     assert ranked[0] == ranked[1]
+
+
+def test_article_texts_and_facet_files(site):
+    manifest = read(site, "manifest.json")
+    cards = read(site, "c/0.json")
+    number = [c[0] for c in cards].index("clitics")
+    assert read(site, f"a/{number}.json") == "والعراق والعراق والعراق في نشرة اليوم وللعراق حضور"
+    # Facets: entity codes per document (number * 4 + type); العراق (3 articles) is number 0.
+    per_doc = read(site, "f/0.json")
+    assert manifest["facetChunk"] >= len(per_doc)
+    iraq_docs = [doc for doc, codes in enumerate(per_doc) if 0 * 4 + 1 in codes]
+    assert sorted(cards[d][0] for d in iraq_docs) == ["clitics", "exact", "undated"]
+    meta = read(site, f"m/{0 % manifest['facetShards']}.json")["0"]
+    assert meta[:3] == ["loc-iraq", "العراق", "LOC"] and meta[4] == 3
+
+
+def test_two_indexing_processes_give_the_same_files(tmp_path, monkeypatch):
+    # Each process analyses its part of the archive; the export merges the parts.
+    from newsarchive.search import index as index_module
+
+    monkeypatch.setattr(index_module, "MIN_DOCS_PER_PROCESS", 2)
+    one = build(tmp_path / "one", extra=30, SEARCH_INDEX_PROCS=1)
+    two = build(tmp_path / "two", extra=30, SEARCH_INDEX_PROCS=2)
+    files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
+    for name in files:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+    for query in ["العراق", "في", '"ولي العهد"']:
+        assert run_search(query, one, "whoosh", None) == run_search(query, two, "whoosh", None)

@@ -3,7 +3,8 @@
 // Usage: node tools/search-cli.mjs QUERY [--dir output] [--limit N | --all] [--json]
 // With --json the last line is {"results": [{id, url, title}], "total", "bytes"}, where bytes is
 // what a browser downloads gzipped for the query: the search page's JavaScript (the import graph
-// of page.js) plus every data file the query fetched.
+// of page.js) plus every data file the query fetched, the texts for the shown results' snippets
+// included (the page fetches them to cut the passage around the matched words).
 
 import { readFileSync, existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -15,6 +16,7 @@ const JS_ROOT = resolve(HERE, "../theme/static/js");
 const ENTRY = join(JS_ROOT, "search/page.js");
 
 const { SearchEngine } = await import(join(JS_ROOT, "search/engine.js"));
+const { parseQuery } = await import(join(JS_ROOT, "search/query.js"));
 
 /** gzip size of a buffer (zlib's default level, as a web server compresses on the fly). */
 export function gzipBytes(buffer) {
@@ -76,13 +78,20 @@ async function main() {
   const limit = options.all ? Infinity : options.limit;
   const found = await engine.search(options.query, { limit });
   const results = found.results.map(({ id, url, title }) => ({ id, url, title }));
+  // As the page does: the snippet passages of the results shown (of the first page only).
+  const units = parseQuery(options.query).units.map((u) => u.stem);
+  const stems = [...new Set([...units, ...(found.terms ?? [])])];
+  const snippets = await engine.passages(found.results.slice(0, 10), stems);
   if (options.json) {
     console.log(JSON.stringify({ results, total: found.total, bytes: bytes() }));
     return;
   }
   console.log(`${found.total} results, ${bytes()} bytes gzipped`);
   if (found.suggestion) console.log(`did you mean: ${found.suggestion}`);
-  for (const r of found.results) console.log(`${r.day}  ${r.id}  ${r.title}`);
+  found.results.forEach((r, i) => {
+    console.log(`${r.day}  ${r.id}  ${r.title}`);
+    if (snippets[i]) console.log(`    ${snippets[i].text}`);
+  });
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -9,7 +9,7 @@ DEFAULTS = {
     "SEARCH_HEAD_SIZE": 100,  # postings kept per term in its dictionary shard, best first
     "SEARCH_SHARD_KB": 6,  # target raw size of a dictionary shard, in KB
     "SEARCH_CARDS_PER_CHUNK": 8,  # result cards per file
-    "SEARCH_SNIPPET_CHARS": 240,  # characters of the article kept for the snippet
+    "SEARCH_SNIPPET_CHARS": 240,  # characters of the snippet passage around the matched words
     "SEARCH_VOCAB_MIN_DF": 2,  # articles a word must be in to be offered as a "did you mean"
-    "SEARCH_INDEX_PROCS": 2,  # processes writing the Whoosh index (a segment each, forked)
+    "SEARCH_INDEX_PROCS": 2,  # processes analysing and writing the index (a segment each, forked)
 }

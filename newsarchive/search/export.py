@@ -5,11 +5,16 @@ Layout under the search folder (all JSON, small files, fetched lazily):
 - t/<n>.json      dictionary shard: {term: [df, [doc, score, ...] best first (head), full-key?]},
                   exact forms under "=form" with score = stem score + exact bonus;
 - p/<key>.json    full postings of a term longer than the head: [[doc gaps], [scores]];
-- x/<n>.json      positions for phrases: {term: [[doc, pos, ...], ...]} (title, then body + gap);
+- x/<n>.json      positions for phrases: {term: [doc gap, count, position gaps..., ...]}
+                  (title words, a gap of one, then body words);
 - c/<n>.json      result cards, SEARCH_CARDS_PER_CHUNK per file, in document-number order;
+- a/<doc>.json    an article's text (its first PASSAGE_TEXT_CHARS characters), fetched for the
+                  results shown, to cut their snippet around the matched words;
 - n/<n>.json      entity name completion by first two letters of a name word;
 - e/<n>.json      documents of each entity: {id: [doc gaps]};
 - v/<n>.json      vocabulary for "did you mean": [[exact form, spelling, df], ...];
+- f/<n>.json      entity codes of each document, for the result facets (see export_facets);
+- m/<n>.json      entities by facet number: {number: [id, name, type, url, count]};
 - s.json, d.json  documents per source, first document of each day (for filters).
 Documents are numbered in date order, so a date range is a number range.
 """
@@ -21,20 +26,28 @@ import json
 import math
 import shutil
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from newsarchive import analyzer
 from newsarchive.dates import arabic_date
 from newsarchive.search import DEFAULTS
-from newsarchive.search.hashing import fnv1a, shard_of
+from newsarchive.search.hashing import FNV_OFFSET, FNV_PRIME, fnv1a, shard_of
 from newsarchive.search.index import IndexedArchive
-from newsarchive.search.scoring import K1, B, idf, quantize, stored_length
-from newsarchive.search.terms import EXACT_MARK, TermCache
+from newsarchive.search.scoring import K1, SCALE, B, idf, stored_length
+from newsarchive.search.terms import EXACT_MARK, Postings, paused_gc
 
-DATA_DIRS = ("t", "p", "x", "c", "n", "e", "v")
+DATA_DIRS = ("t", "p", "x", "c", "a", "n", "e", "v", "f", "m")
+# Facets: documents per f/ file, and the type codes of entities.
+FACET_CHUNK = 256
+FACET_TYPES = {"PER": 0, "LOC": 1, "ORG": 2}
+# Characters of an article's text kept for the snippet passage (a/<doc>.json).
+PASSAGE_TEXT_CHARS = 3000
 VOCAB_MIN_DF = DEFAULTS["SEARCH_VOCAB_MIN_DF"]
 VOCAB_PER_SHARD = 3000
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def gaps(numbers: list[int]) -> list[int]:
@@ -76,74 +89,69 @@ class Writer:
         return len(text)
 
 
-def field_stats(archive: IndexedArchive):
-    """Per field: document frequencies, and each document's norm K1*((1-B)+B*len/avglen)."""
-    n = len(archive.docs)
-    stats = {}
-    for name in ("title", "body", "entities", "exact"):
-        df: Counter = Counter()
-        lengths = []
-        for terms in archive.terms:
-            values = getattr(terms, name)
-            df.update(values.keys())
-            lengths.append(sum(values.values()))
-        avg = (sum(lengths) / (n or 1)) or 1
-        norms = [K1 * ((1 - B) + B * stored_length(length) / avg) for length in lengths]
-        stats[name] = (df, norms)
-    return stats
+def norms(postings: Postings, n: int) -> np.ndarray:
+    """Each document's BM25 length norm K1*((1-B)+B*len/avglen) in a field, as Whoosh has it."""
+    lengths = postings.lengths.tolist()
+    avg = (sum(lengths) / (n or 1)) or 1
+    stored = {length: stored_length(length) for length in set(lengths)}
+    return np.array([K1 * ((1 - B) + B * stored[length] / avg) for length in lengths], float)
 
 
-def score_postings(archive: IndexedArchive):
-    """Quantised BM25F score of every (stem, doc) and (exact form, doc), as Whoosh ranks them."""
-    n = len(archive.docs)
-    stats = field_stats(archive)
-    boost_t, boost_e = archive.title_boost, archive.entity_boost
-    idfs = {name: {t: idf(n, d) for t, d in df.items()} for name, (df, _) in stats.items()}
-    idf_t, idf_b, idf_e, idf_x = idfs["title"], idfs["body"], idfs["entities"], idfs["exact"]
-    stems: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    exacts: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    exact_stem = archive.exact_stem
-    k1p = K1 + 1
-    for doc, terms in enumerate(archive.terms):
-        title, body, ents = terms.title, terms.body, terms.entities
-        norm_t, norm_b = stats["title"][1][doc], stats["body"][1][doc]
-        norm_e, norm_x = stats["entities"][1][doc], stats["exact"][1][doc]
-        doc_scores = {}
-        for term in {*title, *body, *ents}:
-            # Same operations, in the same order, as Whoosh's BM25F (see scoring), so
-            # the floats (and so the rounding) equal Whoosh's: title + (body + entities).
-            found = title.get(term)
-            st = 0.0
-            if found is not None:
-                w = found * boost_t
-                st = idf_t[term] * ((w * k1p) / (w + norm_t))
-            found = body.get(term)
-            sb = 0.0
-            if found is not None:
-                w = found * 1.0
-                sb = idf_b[term] * ((w * k1p) / (w + norm_b))
-            count = ents.get(term)
-            se = 0.0
-            if count is not None:
-                w = count * boost_e
-                se = idf_e[term] * ((w * k1p) / (w + norm_e))
-            score = quantize(st + (sb + se))
-            doc_scores[term] = score
-            stems[term].append((doc, score))
-        for form, count in terms.exact.items():
-            w = count * 1.0
-            bonus = quantize(idf_x[form] * ((w * k1p) / (w + norm_x)))
-            exacts[form].append((doc, doc_scores.get(exact_stem[form], 0) + bonus))
+def idfs(postings: Postings, size: int, n: int) -> np.ndarray:
+    """Whoosh's idf of keys 0..size-1 in a field (unused where a key is absent)."""
+    df = postings.df(size)
+    values, inverse = np.unique(df, return_inverse=True)
+    return np.array([idf(n, d) for d in values.tolist()], float)[inverse.reshape(-1)]
+
+
+def field_scores(postings: Postings, boost: float, size: int, n: int) -> np.ndarray:
+    """BM25 of every posting of a field, with the operations of Whoosh's BM25F in its order."""
+    w = postings.freq * boost  # integers times the boost, as Whoosh's weights
+    idf_of = idfs(postings, size, n)[postings.key]
+    return idf_of * ((w * (K1 + 1)) / (w + norms(postings, n)[postings.doc]))
+
+
+@dataclass
+class Scored:
+    """Postings with their quantised scores, sorted by (key, doc)."""
+
+    key: np.ndarray
+    doc: np.ndarray
+    score: np.ndarray
+
+
+def score_postings(archive: IndexedArchive) -> tuple[Scored, Scored]:
+    """Quantised BM25F score of every (stem, doc) and (exact form, doc), as Whoosh ranks them:
+    title + (body + entities) for a stem; an exact form adds its own BM25 to its stem's."""
+    terms = archive.terms
+    n = max(terms.n_docs, 1)
+    size = len(terms.terms)
+    fields = [
+        (terms.title, archive.title_boost),
+        (terms.body, 1.0),
+        (terms.entities, archive.entity_boost),
+    ]
+    combined = [p.key * n + p.doc for p, _ in fields]
+    union = np.sort(np.concatenate(combined))
+    if len(union):
+        union = union[np.append(True, union[1:] != union[:-1])]
+    parts = []
+    for (postings, boost), keys in zip(fields, combined, strict=True):
+        part = np.zeros(len(union), float)  # an absent field adds 0.0, as in Whoosh
+        part[np.searchsorted(union, keys)] = field_scores(postings, boost, size, terms.n_docs)
+        parts.append(part)
+    stem_scores = quantize_all(parts[0] + (parts[1] + parts[2]))
+    stems = Scored(union // n, union % n, stem_scores)
+    exact = terms.exact
+    bonus = quantize_all(field_scores(exact, 1.0, len(terms.forms), terms.n_docs))
+    at = np.searchsorted(union, terms.form_stem[exact.key] * n + exact.doc)
+    exacts = Scored(exact.key, exact.doc, stem_scores[at] + bonus)
     return stems, exacts
 
 
-def head_entry(postings: list[tuple[int, int]], head: int, full_key: str | None) -> list:
-    """[df, [doc, score, ...] best first, full-key?] for the dictionary."""
-    best = postings if len(postings) < 2 else sorted(postings, key=lambda p: (-p[1], -p[0]))[:head]
-    entry = [len(postings), [x for pair in best for x in pair]]
-    if full_key:
-        entry.append(full_key)
-    return entry
+def quantize_all(scores: np.ndarray) -> np.ndarray:
+    """scoring.quantize of every score (round half to even, like Python's round)."""
+    return np.rint(scores * SCALE).astype(np.int64)
 
 
 def shard_count(total_bytes: int, target_kb: float) -> int:
@@ -151,52 +159,117 @@ def shard_count(total_bytes: int, target_kb: float) -> int:
     return max(1, math.ceil(total_bytes / (target_kb * 1024)))
 
 
-def export_terms(writer: Writer, stems, exacts, exact_stem, head: int, shard_kb: float) -> int:
+def group_bounds(keys: np.ndarray, size: int) -> list[int]:
+    """Where each key 0..size-1 starts in sorted keys, and the end: size + 1 numbers."""
+    return np.searchsorted(keys, np.arange(size + 1)).tolist()
+
+
+def fnv1a_all(keys: list[str]) -> list[int]:
+    """hashing.fnv1a of every key, a byte column at a time for all keys at once."""
+    encoded = [key.encode("utf-8") for key in keys]
+    if not encoded:
+        return []
+    width = max(map(len, encoded))
+    matrix = np.frombuffer(b"".join(e.ljust(width, b"\0") for e in encoded), np.uint8)
+    matrix = matrix.reshape(len(encoded), width).astype(np.uint64)
+    lengths = np.fromiter(map(len, encoded), np.int64, len(encoded))
+    value = np.full(len(encoded), FNV_OFFSET, np.uint64)
+    for column in range(width):
+        inside = lengths > column
+        value[inside] = ((value[inside] ^ matrix[inside, column]) * FNV_PRIME) & 0xFFFFFFFF
+    return value.tolist()
+
+
+def head_entries(scored: Scored, size: int, head: int) -> list[tuple[int, int, list[int]]]:
+    """Per key with postings: (key, df, [doc, score, ...] best first, up to head)."""
+    order = np.lexsort((-scored.doc, -scored.score, scored.key))
+    key = scored.key[order]
+    bounds = np.searchsorted(scored.key, np.arange(size + 1))
+    rank = np.arange(len(key)) - bounds[:-1][key]
+    keep = rank < head
+    pairs = np.empty(2 * int(keep.sum()), np.int64)
+    pairs[0::2], pairs[1::2] = scored.doc[order][keep], scored.score[order][keep]
+    flat = pairs.tolist()
+    kept = (2 * np.searchsorted(key[keep], np.arange(size + 1))).tolist()
+    df = np.diff(bounds)
+    present = np.flatnonzero(df).tolist()
+    df = df.tolist()
+    return [(k, df[k], flat[kept[k] : kept[k + 1]]) for k in present]
+
+
+def export_terms(
+    writer: Writer, archive: IndexedArchive, stems: Scored, exacts: Scored, head, shard_kb
+):
     """Write dictionary shards and long postings; return the number of dictionary shards."""
+    terms = archive.terms
+    stem_hash = fnv1a_all(terms.terms)
+    form_stem = terms.form_stem.tolist()
     used_keys: set[str] = set()
-    entries: dict[str, list] = {}
-    for key, postings in [*stems.items(), *((EXACT_MARK + f, p) for f, p in exacts.items())]:
-        full_key = None
-        if len(postings) > head:
-            full_key = f"{fnv1a(key):08x}"
-            while full_key in used_keys:
-                full_key = f"{fnv1a(full_key + key):08x}"
-            used_keys.add(full_key)
-            ordered = sorted(postings)
-            writer.write(
-                f"p/{full_key}.json", [gaps([d for d, _ in ordered]), [s for _, s in ordered]]
-            )
-        entries[key] = head_entry(postings, head, full_key)
-    total = sum(len(k) * 2 + 8 + 8 * min(e[0], head) for k, e in entries.items())
+    entries: list[tuple[int, str, list]] = []  # (hash of the stem, key, entry)
+    for scored, names, exact in ((stems, terms.terms, False), (exacts, terms.forms, True)):
+        bounds = np.searchsorted(scored.key, np.arange(len(names) + 1)).tolist()
+        for k, df, best in head_entries(scored, len(names), head):
+            key = EXACT_MARK + names[k] if exact else names[k]
+            entry = [df, best]
+            if df > head:
+                full_key = f"{fnv1a(key):08x}"
+                while full_key in used_keys:
+                    full_key = f"{fnv1a(full_key + key):08x}"
+                used_keys.add(full_key)
+                lo, hi = bounds[k], bounds[k + 1]
+                docs = scored.doc[lo:hi]
+                doc_gaps = np.diff(docs, prepend=0).tolist()
+                writer.write(f"p/{full_key}.json", [doc_gaps, scored.score[lo:hi].tolist()])
+                entry.append(full_key)
+            entries.append((stem_hash[form_stem[k]] if exact else stem_hash[k], key, entry))
+    total = sum(len(key) * 2 + 8 + 4 * len(entry[1]) for _, key, entry in entries)
     shards = shard_count(total, shard_kb)
     grouped: dict[int, dict] = defaultdict(dict)
-    for key, entry in entries.items():
-        stem = exact_stem[key[1:]] if key.startswith(EXACT_MARK) else key
-        grouped[shard_of(stem, shards)][key] = entry
+    for hashed, key, entry in entries:
+        grouped[hashed % shards][key] = entry
     for number in range(shards):
         writer.write(f"t/{number}.json", grouped.get(number, {}))
     return shards
 
 
 def export_positions(writer: Writer, archive: IndexedArchive, shard_kb: float) -> int:
-    """Write the positions of every stem for phrase queries; return the number of shards."""
-    positions: dict[str, list[list[int]]] = defaultdict(list)
-    total = 0
-    cache = archive.cache or TermCache()
-    for doc, search_doc in enumerate(archive.docs):
-        title, body = cache.positions(search_doc.title), cache.positions(search_doc.text)
-        title_length = 1 + max((max(p) for p in title.values()), default=-1)
-        offset = title_length + 1  # a gap: no phrase runs from the title into the body
-        merged: dict[str, list[int]] = {t: list(p) for t, p in title.items()}
-        for term, found in body.items():
-            merged.setdefault(term, []).extend(p + offset for p in found)
-        for term, found in merged.items():
-            positions[term].append([doc, *found])
-            total += 4 + 4 * len(found)
+    """Write the positions of every stem for phrase queries; return the number of shards.
+
+    Per term one flat list: for each document containing it, the document (as a gap from the
+    previous one), how many positions, and the positions (as gaps)."""
+    terms = archive.terms
+    term, doc, at = terms.pos_term, terms.pos_doc, terms.pos_at
+    count = len(term)
+    if count:
+        new_group = np.ones(count, bool)
+        new_group[1:] = (term[1:] != term[:-1]) | (doc[1:] != doc[:-1])
+        group_of = np.cumsum(new_group) - 1
+        starts = np.flatnonzero(new_group)
+        groups = len(starts)
+        sizes = np.diff(np.append(starts, count))
+        out = np.empty(count + 2 * groups, np.int64)
+        position_gaps = at.copy()
+        position_gaps[1:] -= np.where(new_group[1:], 0, at[:-1])
+        out[np.arange(count) + 2 * (group_of + 1)] = position_gaps
+        group_term, group_doc = term[starts], doc[starts]
+        doc_gaps = group_doc.copy()
+        same_term = np.zeros(groups, bool)
+        same_term[1:] = group_term[1:] == group_term[:-1]
+        doc_gaps[1:] -= np.where(same_term[1:], group_doc[:-1], 0)
+        header = starts + 2 * np.arange(groups)
+        out[header], out[header + 1] = doc_gaps, sizes
+        flat = out.tolist()
+        term_bounds = np.searchsorted(group_term, np.arange(len(terms.terms) + 1))
+        out_bounds = np.append(header, len(out))[term_bounds].tolist()
+    else:
+        flat, out_bounds = [], [0] * (len(terms.terms) + 1)
+    total = 4 * len(flat)
     shards = shard_count(total, shard_kb * 4)
     grouped: dict[int, dict] = defaultdict(dict)
-    for term, lists in positions.items():
-        grouped[shard_of(term, shards)][term] = lists
+    for k, (name, hashed) in enumerate(zip(terms.terms, fnv1a_all(terms.terms), strict=True)):
+        lo, hi = out_bounds[k], out_bounds[k + 1]
+        if hi > lo:
+            grouped[hashed % shards][name] = flat[lo:hi]
     for number in range(shards):
         writer.write(f"x/{number}.json", grouped.get(number, {}))
     return shards
@@ -211,8 +284,21 @@ def snippet(text: str, limit: int) -> str:
     return text[: cut if cut > limit // 2 else limit] + "…"
 
 
+def export_texts(writer: Writer, archive: IndexedArchive) -> None:
+    """Write each article's text (spaces folded, at most PASSAGE_TEXT_CHARS) as a JSON string:
+    the client fetches those of the results it shows and cuts the passage around the match."""
+    for d in archive.docs:
+        text = " ".join(d.text.split())
+        if len(text) > PASSAGE_TEXT_CHARS:
+            cut = text.rfind(" ", 0, PASSAGE_TEXT_CHARS)
+            text = text[: cut if cut > PASSAGE_TEXT_CHARS // 2 else PASSAGE_TEXT_CHARS]
+        writer.write(f"a/{d.number}.json", text)
+
+
 def export_cards(writer: Writer, archive: IndexedArchive, per_chunk: int, chars: int) -> None:
-    """Write result cards: [id, url, title, ISO day, Arabic date, source, snippet]."""
+    """Write result cards: [id, url, title, ISO day, Arabic date, source, snippet]. The snippet
+    is the article's start only when chars is given: the client cuts the snippet from the
+    article's text (a/), around the matched words, so by default the cards leave it empty."""
     docs = archive.docs
     for start in range(0, len(docs), per_chunk):
         chunk = [
@@ -223,7 +309,7 @@ def export_cards(writer: Writer, archive: IndexedArchive, per_chunk: int, chars:
                 d.day,
                 arabic_date(d.date) if d.date else "",
                 d.source,
-                snippet(d.text, chars),
+                snippet(d.text, chars) if chars else "",
             ]
             for d in docs[start : start + per_chunk]
         ]
@@ -273,17 +359,49 @@ def export_entities(writer: Writer, archive: IndexedArchive, entities: list[dict
     return name_shards, entity_shards
 
 
+def export_facets(writer: Writer, archive: IndexedArchive, entities: list[dict], shard_kb):
+    """Write the entities of each document for the result facets; return (docs per chunk,
+    number of entity shards). Entities are numbered by article count (most frequent first);
+    a document's entities are codes number * 4 + type (PER 0, LOC 1, ORG 2, other 3), in
+    f/<doc // FACET_CHUNK>.json; m/<number % shards>.json gives {number: [id, name, type,
+    url, article count]}. Both are fetched only when the reader opens the facets."""
+    number_of = {d.id: d.number for d in archive.docs}
+    found = []
+    for entity in entities:
+        docs = sorted({number_of[s] for s in entity.get("article_slugs", []) if s in number_of})
+        if docs:
+            found.append((entity, docs))
+    found.sort(key=lambda item: (-len(item[1]), item[0]["id"]))
+    per_doc: list[list[int]] = [[] for _ in archive.docs]
+    meta = []
+    for number, (entity, docs) in enumerate(found):
+        code = number * 4 + FACET_TYPES.get(entity.get("type", ""), 3)
+        for doc in docs:
+            per_doc[doc].append(code)
+        meta.append([entity["id"], entity["name"], entity.get("type", ""), entity.get("url", "")])
+        meta[-1].append(len(docs))
+    for start in range(0, len(per_doc), FACET_CHUNK):
+        writer.write(f"f/{start // FACET_CHUNK}.json", per_doc[start : start + FACET_CHUNK])
+    total = sum(len(json.dumps(m, ensure_ascii=False)) for m in meta)
+    shards = shard_count(total, shard_kb)
+    grouped: dict[int, dict] = defaultdict(dict)
+    for number, entry in enumerate(meta):
+        grouped[number % shards][str(number)] = entry
+    for number in range(shards):
+        writer.write(f"m/{number}.json", grouped.get(number, {}))
+    return FACET_CHUNK, shards
+
+
 def export_vocabulary(
     writer: Writer, archive: IndexedArchive, shard_kb: float, min_df: int = VOCAB_MIN_DF
 ) -> int:
     """Write the archive's frequent words, by shard key, for spelling suggestions."""
-    token_df: Counter = Counter()
-    for terms in archive.terms:
-        token_df.update(terms.tokens)
+    terms = archive.terms
     df: Counter = Counter()
     spelling: dict[str, Counter] = defaultdict(Counter)
-    for token, count in token_df.items():
-        forms = analyzer.exact_forms(token)
+    found = [(t, c) for t, c in zip(terms.tokens, terms.token_docs.tolist(), strict=True) if c]
+    all_forms = analyzer.exact_forms_many([token for token, _ in found])
+    for (token, count), forms in zip(found, all_forms, strict=True):
         if len(forms) == 1 and not forms[0].isdigit():
             df[forms[0]] += count
             spelling[forms[0]][token] += count
@@ -333,6 +451,15 @@ def export_search(
     vocab_min_df: int = DEFAULTS["SEARCH_VOCAB_MIN_DF"],
 ) -> dict:
     """Write every static search file under out_dir and return the manifest."""
+    with paused_gc():
+        return _export_search(
+            archive, out_dir, entities, head, shard_kb, cards_per_chunk, snippet_chars, vocab_min_df
+        )
+
+
+def _export_search(
+    archive, out_dir, entities, head, shard_kb, cards_per_chunk, snippet_chars, vocab_min_df
+) -> dict:
     out_dir = Path(out_dir)
     for name in DATA_DIRS:
         shutil.rmtree(out_dir / name, ignore_errors=True)
@@ -343,11 +470,16 @@ def export_search(
         "docs": len(archive.docs),
         "head": head,
         "cardChunk": cards_per_chunk,
-        "termShards": export_terms(writer, stems, exacts, archive.exact_stem, head, shard_kb),
+        "termShards": export_terms(writer, archive, stems, exacts, head, shard_kb),
         "posShards": export_positions(writer, archive, shard_kb),
     }
-    export_cards(writer, archive, cards_per_chunk, snippet_chars)
+    export_cards(writer, archive, cards_per_chunk, 0)
+    export_texts(writer, archive)
+    manifest["passageChars"] = snippet_chars
     name_shards, entity_shards = export_entities(writer, archive, entities or [], shard_kb)
+    manifest["facetChunk"], manifest["facetShards"] = export_facets(
+        writer, archive, entities or [], shard_kb
+    )
     manifest.update(
         nameShards=name_shards,
         entityShards=entity_shards,

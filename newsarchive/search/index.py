@@ -1,15 +1,18 @@
 """Build the Whoosh index of the archive from plain records, fast.
 
 Where a plain Whoosh setup spends its time, and what this does instead:
-- analysis: terms.TermCache analyses each distinct run of text once for the whole archive and
-  counts a document's terms with Counters;
+- analysis: terms.analyze_archive analyses each distinct run of text once for the whole
+  archive and builds every field's postings as numpy arrays (sorted by term, then document);
 - postings: the text fields are counted fields (Whoosh's Frequency format: no positions; the
-  Whoosh engine checks phrases on the stored texts, the export computes positions itself),
-  inverted once per field with numpy and written term by term, instead of one posting at a
-  time through Whoosh's pickling external-sort pool;
+  Whoosh engine checks phrases on the stored texts, the export uses the analysis' positions),
+  written term by term from those arrays, instead of one posting at a time through Whoosh's
+  pickling external-sort pool;
 - Whoosh's own codec, minus per-block length statistics and block compression, with its
   inlining of short posting lists repaired and extended to a block's worth;
-- optionally, forked processes write parts of the archive as separate segments (procs).
+- inlined posting lists pickled with protocol 3 (bytes values pickle several times faster
+  than with Whoosh's protocol 2; Whoosh reads either with loads());
+- optionally, forked processes analyse and write parts of the archive as separate segments
+  (procs); their terms are merged for the export only when it needs them.
 The files are Whoosh's own: `index.open_dir` and Whoosh searchers read them as usual."""
 
 from __future__ import annotations
@@ -17,22 +20,28 @@ from __future__ import annotations
 import multiprocessing
 import shutil
 from array import array
-from dataclasses import dataclass, field
-from itertools import count
+from functools import cached_property
+from hashlib import md5
 from pathlib import Path
 from pickle import dumps
 
-import numpy as np
 from whoosh import fields, formats, index
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter, W3TermInfo
 from whoosh.filedb.filetables import _lengths as ROW_LENGTHS
+from whoosh.filedb.filetables import md5_hash
 from whoosh.system import pack_uint, pack_ushort
 from whoosh.writing import SegmentWriter
 
 from newsarchive.search import DEFAULTS
 from newsarchive.search.documents import SearchDoc
-from newsarchive.search.terms import DocTerms, TermCache
+from newsarchive.search.terms import (
+    ArchiveTerms,
+    Postings,
+    analyze_archive,
+    merge_archives,
+    paused_gc,
+)
 
 # Field names; the stem fields are queried together, the exact field adds the exact-form bonus.
 STEM_FIELDS = ("title", "body", "entities")
@@ -105,32 +114,9 @@ class FastCodec(W3Codec):
         )
 
 
-def invert(per_doc: list[dict[str, int]]) -> tuple[list[str], list[int], list[int], list[int]]:
-    """A field's postings from each document's {term: count}: the terms in byte order, where
-    each term's postings end, and the postings' documents and counts (documents ascending)."""
-    terms: list[str] = []
-    counts: list[int] = []
-    docs: list[int] = []
-    for doc, found in enumerate(per_doc):
-        terms += found
-        counts += found.values()
-        docs += [doc] * len(found)
-    ids: dict[str, int] = {}
-    term_ids = np.fromiter(map(ids.setdefault, terms, count()), np.int64, len(terms))
-    ordered = sorted(ids)  # code point order is UTF-8 byte order, Whoosh's term order
-    rank = np.zeros(len(terms) + 1, np.int64)
-    rank[np.fromiter(map(ids.__getitem__, ordered), np.int64, len(ordered))] = np.arange(
-        len(ordered)
-    )
-    keys = rank[term_ids]
-    order = np.argsort(keys, kind="stable")
-    ends = np.cumsum(np.bincount(keys, minlength=len(ordered)))
-    return (
-        ordered,
-        ends.tolist(),
-        np.asarray(docs, np.int64)[order].tolist(),
-        np.asarray(counts, np.int64)[order].tolist(),
-    )
+def fast_md5_hash(key: bytes) -> int:
+    """whoosh.filedb.filetables.md5_hash: the last four bytes of the MD5 digest."""
+    return int.from_bytes(md5(key, usedforsecurity=False).digest()[-4:], "big")
 
 
 def add_terms(tindex, rows: list[tuple[bytes, bytes]]) -> None:
@@ -138,6 +124,8 @@ def add_terms(tindex, rows: list[tuple[bytes, bytes]]) -> None:
     dbfile = tindex.dbfile
     position = dbfile.tell()
     buckets, hashfn, positions = tindex.buckets, tindex.hashfn, tindex.index
+    if hashfn is md5_hash:  # the same number, without a hex string in between
+        hashfn = fast_md5_hash
     out = []
     for key, value in rows:
         positions.append(position)
@@ -150,26 +138,34 @@ def add_terms(tindex, rows: list[tuple[bytes, bytes]]) -> None:
         tindex.lastkey = rows[-1][0]
 
 
-def write_counted_field(fieldwriter, name: str, fieldobj: Counted, per_doc) -> None:
-    """Write a counted field's term table and postings in Whoosh's own format, term by term."""
+def write_counted_field(fieldwriter, name: str, fieldobj: Counted, vocabulary, part) -> None:
+    """Write a counted field's term table and postings in Whoosh's own format, term by term;
+    part is Postings.part() of the segment's documents, vocabulary the key strings."""
     fieldwriter.start_field(name, fieldobj)
     postwriter = fieldwriter._postwriter
     inline_limit, block_limit = postwriter._inlinelimit, postwriter._blocklimit
     prefix = pack_ushort(fieldwriter._fieldid)
     fmt = fieldobj.format
     boost = fmt.field_boost
-    ordered, ends, docs, counts = invert(per_doc)
+    keys, ends, all_docs, all_counts = part
+    ends = ends.tolist()
+    all_docs, all_counts = all_docs.tolist(), all_counts.tolist()
+    # Per frequency: its encoded value and its weight (a small integer times the boost: exact).
+    top = max(all_counts, default=0) + 1
+    packed = [pack_uint(f) for f in range(top)]
+    weighed = [f * boost for f in range(top)]
     rows = []
     start = 0
-    for term, end in zip(ordered, ends, strict=True):
-        ids, freqs = docs[start:end], counts[start:end]
+    for key, end in zip(keys.tolist(), ends, strict=True):
+        ids, freqs = all_docs[start:end], all_counts[start:end]
         start = end
-        weights = [f * boost for f in freqs]  # small integers times the boost: exact floats
-        values = tuple(map(pack_uint, freqs))
+        weights = list(map(weighed.__getitem__, freqs))
+        values = tuple(map(packed.__getitem__, freqs))
         if len(ids) < inline_limit:
-            # The bytes W3TermInfo.to_bytes gives an inlined list (no length statistics).
+            # W3TermInfo.to_bytes of an inlined list (no length statistics), but pickled with
+            # protocol 3, several times faster for bytes values; Whoosh reads it with loads().
             info = TERMINFO.pack(True, sum(weights), len(ids), 0, 0, max(weights), ids[0], ids[-1])
-            info += dumps((tuple(ids), tuple(weights), values), 2)
+            info += dumps((tuple(ids), tuple(weights), values), 3)
         else:
             postwriter.start_postings(fmt, W3TermInfo())
             for block in range(0, len(ids), block_limit):
@@ -180,7 +176,7 @@ def write_counted_field(fieldwriter, name: str, fieldobj: Counted, per_doc) -> N
                 postwriter._values = values[block : block + block_limit]
                 postwriter._maxweight = max(weights[block : block + block_limit])
             info = postwriter.finish_postings().to_bytes()
-        rows.append((prefix + term.encode("utf-8"), info))
+        rows.append((prefix + vocabulary[key].encode("utf-8"), info))
     add_terms(fieldwriter._tindex, rows)
     fieldwriter.finish_field()
 
@@ -189,26 +185,30 @@ class CountedWriter(SegmentWriter):
     """Whoosh's segment writer taking the counted fields whole.
 
     Documents bring their stored and ID fields through add_document and the lengths of their
-    counted fields through add_counted; the counted fields' postings are written at commit.
+    counted fields through add_lengths; the counted fields' postings, documents lo..hi-1 of
+    the archive's, are written at commit.
     """
 
-    def __init__(self, ix, **kwargs):
+    def __init__(self, ix, archive: ArchiveTerms, lo: int, hi: int, **kwargs):
         super().__init__(ix, codec=FastCodec(), **kwargs)
         self.segment = None
-        self.counted: dict[str, list[dict[str, int]]] = {name: [] for name in COUNTED_FIELDS}
+        self.archive, self.lo, self.hi = archive, lo, hi
 
-    def add_counted(self, **values: dict[str, int]) -> None:
-        """Counted fields of the document just added: {term: count} per field."""
-        for name, found in values.items():
-            self.counted[name].append(found)
+    def add_lengths(self, **lengths: int) -> None:
+        """Lengths of the counted fields of the document just added."""
+        for name, length in lengths.items():
             # The per-document writer still points at the last document: record its length.
-            self.perdocwriter.add_field(name, self.schema[name], None, sum(found.values()))
+            self.perdocwriter.add_field(name, self.schema[name], None, length)
 
     def _flush_segment(self):
         self.perdocwriter.close()
         self.fieldwriter.add_postings(self.schema, None, self.pool.iter_postings())
-        for name in sorted(self.counted):
-            write_counted_field(self.fieldwriter, name, self.schema[name], self.counted[name])
+        archive = self.archive
+        for name in sorted(COUNTED_FIELDS):
+            postings: Postings = getattr(archive, name)
+            vocabulary = archive.forms if name == EXACT_FIELD else archive.terms
+            part = postings.part(self.lo, self.hi)
+            write_counted_field(self.fieldwriter, name, self.schema[name], vocabulary, part)
         self.fieldwriter.close()
 
 
@@ -229,31 +229,45 @@ def make_schema(title_boost: float, entity_boost: float) -> fields.Schema:
     )
 
 
-@dataclass
 class IndexedArchive:
-    """What indexing produced besides the Whoosh index: per-document terms for the export."""
+    """What indexing produced besides the Whoosh index: the analysed terms, for the export.
 
-    docs: list[SearchDoc]
-    terms: list[DocTerms]
-    exact_stem: dict[str, str] = field(default_factory=dict)
-    title_boost: float = DEFAULTS["SEARCH_TITLE_BOOST"]
-    entity_boost: float = DEFAULTS["SEARCH_ENTITY_BOOST"]
-    # The analysis memo, so the export's phrase positions reuse it.
-    cache: TermCache | None = None
+    Each indexing process analysed a part of the documents; the parts are merged when the
+    export first needs them (the Whoosh index does not: each part is a segment of its own).
+    """
+
+    def __init__(
+        self,
+        docs: list[SearchDoc],
+        parts: list[ArchiveTerms],
+        title_boost: float = DEFAULTS["SEARCH_TITLE_BOOST"],
+        entity_boost: float = DEFAULTS["SEARCH_ENTITY_BOOST"],
+    ):
+        self.docs = docs
+        self.parts = parts
+        self.title_boost = title_boost
+        self.entity_boost = entity_boost
+
+    @cached_property
+    def terms(self) -> ArchiveTerms:
+        """The terms of every document."""
+        return merge_archives(self.parts)
 
 
-def analyze_documents(docs: list[SearchDoc], cache: TermCache) -> list[DocTerms]:
-    """Terms of every document."""
-    return [
-        cache.document(doc.title, doc.text, [e.get("name", "") for e in doc.entities])
-        for doc in docs
-    ]
+def analyze_documents(docs: list[SearchDoc]) -> ArchiveTerms:
+    """Terms of the documents, numbered from 0 in the docs' order."""
+    return analyze_archive(
+        [doc.title for doc in docs],
+        [doc.text for doc in docs],
+        [[e.get("name", "") for e in doc.entities] for doc in docs],
+    )
 
 
-def write_segment(ix, docs: list[SearchDoc], all_terms: list[DocTerms], lock: bool = True):
+def write_segment(ix, docs: list[SearchDoc], archive: ArchiveTerms, lock: bool = True):
     """Write the analysed docs as one new segment; return its writer (index not committed)."""
-    writer = CountedWriter(ix, _lk=lock)
-    for doc, terms in zip(docs, all_terms, strict=True):
+    writer = CountedWriter(ix, archive, 0, len(docs), _lk=lock)
+    lengths = {name: getattr(archive, name).lengths.tolist() for name in COUNTED_FIELDS}
+    for i, doc in enumerate(docs):
         writer.add_document(
             number=doc.number,
             id=doc.id,
@@ -263,15 +277,17 @@ def write_segment(ix, docs: list[SearchDoc], all_terms: list[DocTerms], lock: bo
             source=doc.source or "-",
             day=doc.day or "-",
         )
-        writer.add_counted(
-            title=terms.title, body=terms.body, entities=terms.entities, exact=terms.exact
-        )
+        writer.add_lengths(**{name: found[i] for name, found in lengths.items()})
     writer.segment = writer._finalize_segment()
     return writer
 
 
-def _write_segment_in_child(ix, docs, all_terms, connection) -> None:
-    connection.send(write_segment(ix, docs, all_terms, lock=False).segment)
+def _index_part_in_child(ix, docs, connection) -> None:
+    """Analyse and write a part of the documents; send back its segment and its terms."""
+    with paused_gc():
+        archive = analyze_documents(docs)
+        segment = write_segment(ix, docs, archive, lock=False).segment
+    connection.send((segment, archive))
     connection.close()
 
 
@@ -284,17 +300,15 @@ def build_index(
 ) -> IndexedArchive:
     """Create a fresh Whoosh index of the numbered docs in index_dir and return their terms.
 
-    Analysis runs here (one memo for the whole archive); with procs > 1, forked processes
-    write later parts of the docs as segments of their own while this one writes the first
-    (Whoosh's multisegment idea, without its pickling of every document).
+    With procs > 1, forked processes analyse and write later parts of the docs as segments of
+    their own while this one does the first part (Whoosh's multisegment idea, without its
+    pickling of every document); their terms come back for the export.
     """
     index_dir = Path(index_dir)
     if index_dir.exists():
         shutil.rmtree(index_dir)
     index_dir.mkdir(parents=True)
     ix = index.create_in(str(index_dir), make_schema(title_boost, entity_boost))
-    cache = TermCache()
-    all_terms = analyze_documents(docs, cache)
     procs = max(1, min(procs, len(docs) // MIN_DOCS_PER_PROCESS))
     size = max(1, -(-len(docs) // procs))
     starts = range(0, max(1, len(docs)), size)
@@ -302,20 +316,24 @@ def build_index(
     children = []
     for start in starts[1:]:
         receiver, sender = context.Pipe(duplex=False)
-        part = (ix, docs[start : start + size], all_terms[start : start + size], sender)
-        child = context.Process(target=_write_segment_in_child, args=part)
+        part = (ix, docs[start : start + size], sender)
+        child = context.Process(target=_index_part_in_child, args=part)
         child.start()
         sender.close()
         children.append((child, receiver))
-    writer = write_segment(ix, docs[:size], all_terms[:size])
+    with paused_gc():
+        archive = analyze_documents(docs[:size])
+        writer = write_segment(ix, docs[:size], archive)
     try:
-        segments = [writer.segment] + [receiver.recv() for _, receiver in children]
-        writer._commit_toc(segments)
+        with paused_gc():
+            received = [receiver.recv() for _, receiver in children]
+        writer._commit_toc([writer.segment] + [segment for segment, _ in received])
     finally:
         writer._finish()
         for child, _ in children:
             child.join()
-    return IndexedArchive(docs, all_terms, cache.exact_stem, title_boost, entity_boost, cache)
+    parts = [archive] + [terms for _, terms in received]
+    return IndexedArchive(docs, parts, title_boost, entity_boost)
 
 
 def open_index(index_dir: Path | str):

@@ -1,112 +1,341 @@
-"""Turn article text into search terms fast: the shared analyzer, memoised per distinct token.
+"""Turn the whole archive's text into search postings fast, as numpy arrays.
 
 The terms are exactly what newsarchive.analyzer gives (index_terms for stems, exact() for exact
-forms); only the work is shared between the many repeats of a token in news text.
+forms, the same word positions); only the work is organised differently:
+- documents are split at spaces (no token spans one) and each distinct run of text in the
+  archive is analysed once, each distinct token once, each distinct word form once;
+- every run, form and term gets an integer id, and a field's postings are then numpy
+  expansions and sorts of those ids (no per-word Python work at all).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import gc
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import chain, count
+
+import numpy as np
 
 from newsarchive import analyzer
 
 # Prefix of exact-form keys in the static dictionary, so they never clash with stems.
 EXACT_MARK = "="
 
+INT = np.int64
+
+
+@contextmanager
+def paused_gc():
+    """Pause Python's cyclic garbage collector: building millions of small lists and tuples
+    (none of them cyclic) otherwise triggers collections that scan them all, over and over."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def gather(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Indices starts[i] .. starts[i] + lengths[i] - 1 for every i, concatenated."""
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, INT)
+    ends = np.cumsum(lengths)
+    shift = np.repeat(starts - (ends - lengths), lengths)
+    return np.arange(total, dtype=INT) + shift
+
+
+def csr(lists: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(starts, lengths, flat values) of a list of integer lists."""
+    lengths = np.fromiter(map(len, lists), INT, len(lists))
+    flat = np.asarray(list(chain.from_iterable(lists)), INT)
+    starts = np.cumsum(lengths) - lengths
+    return starts, lengths, flat
+
 
 @dataclass
-class DocTerms:
-    """A document's term counts per field (title, body, entity names), exact forms, tokens."""
+class Postings:
+    """A field's postings sorted by (key, doc): key ids (into a sorted vocabulary), documents,
+    frequencies; and each document's length (the sum of its frequencies)."""
 
-    title: dict[str, int] = field(default_factory=dict)
-    body: dict[str, int] = field(default_factory=dict)
-    entities: dict[str, int] = field(default_factory=dict)
-    exact: dict[str, int] = field(default_factory=dict)
-    tokens: set[str] = field(default_factory=set)
+    key: np.ndarray
+    doc: np.ndarray
+    freq: np.ndarray
+    lengths: np.ndarray
+
+    @classmethod
+    def count(cls, keys: np.ndarray, docs: np.ndarray, n_docs: int) -> Postings:
+        """Postings from one (key, doc) pair per occurrence."""
+        combined = keys.astype(INT) * max(n_docs, 1) + docs
+        unique, freq = np.unique(combined, return_counts=True)
+        return cls(
+            unique // max(n_docs, 1),
+            unique % max(n_docs, 1),
+            freq.astype(INT),
+            np.bincount(docs, minlength=n_docs).astype(INT),
+        )
+
+    def part(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Documents lo..hi-1 renumbered from 0: (distinct keys, where each one's postings end,
+        documents, frequencies)."""
+        inside = (self.doc >= lo) & (self.doc < hi)
+        key, doc, freq = self.key[inside], self.doc[inside] - lo, self.freq[inside]
+        keys, starts = np.unique(key, return_index=True)
+        ends = np.append(starts[1:], len(key)).astype(INT) if len(key) else starts.astype(INT)
+        return keys, ends, doc, freq
+
+    def df(self, size: int) -> np.ndarray:
+        """Documents per key, for keys 0..size-1."""
+        return np.bincount(self.key, minlength=size).astype(INT)
 
 
-def counted(keys: Iterable) -> Counter:
-    """Count keys where a tuple key stands for each of its items (none, or several)."""
-    counts = Counter(keys)
-    for key in [key for key in counts if type(key) is tuple]:
-        times = counts.pop(key)
-        for item in key:
-            counts[item] += times
-    return counts
+@dataclass
+class ArchiveTerms:
+    """Every search term of the archive, as arrays over documents numbered 0..n-1.
 
-
-def one_or_all(items: tuple[str, ...]) -> str | tuple[str, ...]:
-    """The only item, or the tuple when there are none or several (see counted)."""
-    return items[0] if len(items) == 1 else items
-
-
-class TermCache:
-    """Analyze each distinct token once: news text repeats a small vocabulary many times.
-
-    Documents are split at spaces (no token spans one) and each distinct run of text is
-    analysed once for the whole archive; a document's counts are then C-speed Counters over
-    its runs mapped to their term, exact form and token (tuples when a run has several).
+    terms: stems (with bare-clitic variants and entity stems) in code point order; forms: exact
+    forms in code point order; form_stem[f]: the term id of form f's stem. Postings per field:
+    title, body, entities (stem ids), exact (form ids). Word positions for phrases: per
+    occurrence of a stem, its document and position (title words first, then a gap of one,
+    then the body). Tokens: (token, doc) pairs for the vocabulary, token strings in `tokens`.
     """
 
+    n_docs: int
+    terms: list[str]
+    forms: list[str]
+    form_stem: np.ndarray
+    title: Postings
+    body: Postings
+    entities: Postings
+    exact: Postings
+    pos_term: np.ndarray  # int32, like pos_doc and pos_at: the largest arrays
+    pos_doc: np.ndarray
+    pos_at: np.ndarray
+    tokens: list[str]
+    token_docs: np.ndarray  # per distinct token: in how many documents it occurs
+
+    @property
+    def exact_stem(self) -> dict[str, str]:
+        """Each exact form's stem."""
+        terms = self.terms
+        return {form: terms[s] for form, s in zip(self.forms, self.form_stem.tolist(), strict=True)}
+
+
+class Vocabulary:
+    """Integer ids for tokens, exact forms and terms, each analysed once."""
+
     def __init__(self) -> None:
-        self._seen: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}
-        # Per run of text between spaces: its index terms, exact forms and tokens.
-        self._terms: dict[str, str | tuple[str, ...]] = {}
-        self._forms: dict[str, str | tuple[str, ...]] = {}
-        self._tokens: dict[str, str | tuple[str, ...]] = {}
-        # The stem of each exact form: the export ranks exact matches by their stem's score.
-        self.exact_stem: dict[str, str] = {}
+        self.term_ids: dict[str, int] = {}
+        self.form_ids: dict[str, int] = {}
+        self.form_terms: list[tuple[int, ...]] = []  # per form: its term, then variants
+        self.tokens: list[str] = []  # in order of first appearance
+        self.token_ids: dict[str, int] = {}
+        self.token_forms: list[tuple[int, ...]] = []  # per token: its forms (usually one)
 
-    def token(self, token: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """(exact form, index terms) for each word of one token; usually one word."""
-        known = self._seen.get(token)
-        if known is None:
-            known = tuple(
-                (form, (analyzer.stem(form), *analyzer.stem_alternatives(form)))
-                for form in analyzer.exact_forms(token)
-            )
-            for form, terms in known:
-                self.exact_stem.setdefault(form, terms[0])
-            self._seen[token] = known
-        return known
-
-    def _learn(self, pieces: list[str]) -> None:
-        """Analyse the runs not seen before."""
-        for run in set(pieces).difference(self._terms):
-            tokens = tuple(t for t in analyzer.TOKEN_RE.findall(run) if self.token(t))
-            words = [word for t in tokens for word in self._seen[t]]
-            self._tokens[run] = one_or_all(tokens)
-            self._forms[run] = one_or_all(tuple(form for form, _ in words))
-            self._terms[run] = one_or_all(tuple(term for _, terms in words for term in terms))
-
-    def document(self, title: str, text: str, entity_names: list[str]) -> DocTerms:
-        """All the terms of one document, counted."""
-        title_pieces, body_pieces = title.split(), text.split()
-        self._learn(title_pieces + body_pieces)
-        terms = DocTerms()
-        terms.title = counted(map(self._terms.__getitem__, title_pieces))
-        terms.body = counted(map(self._terms.__getitem__, body_pieces))
-        terms.exact = counted(map(self._forms.__getitem__, title_pieces + body_pieces))
-        terms.tokens = set(counted(map(self._tokens.__getitem__, title_pieces + body_pieces)))
-        for name in entity_names:
-            for token in analyzer.TOKEN_RE.findall(name):
-                for _form, found in self.token(token):
-                    terms.entities[found[0]] = terms.entities.get(found[0], 0) + 1
-        return terms
-
-    def positions(self, text: str) -> dict[str, list[int]]:
-        """Index terms of the text with their word positions (for phrase search)."""
-        found: dict[str, list[int]] = {}
-        position = 0
-        for token in analyzer.token_pattern(text).findall(text):
-            for _form, terms in self.token(token):
-                for term in terms:
-                    at = found.get(term)
-                    if at is None:
-                        found[term] = [position]
-                    else:
-                        at.append(position)
-                position += 1
+    def term(self, text: str) -> int:
+        found = self.term_ids.get(text)
+        if found is None:
+            found = self.term_ids[text] = len(self.term_ids)
         return found
+
+    def form(self, form: str) -> int:
+        found = self.form_ids.get(form)
+        if found is None:
+            found = self.form_ids[form] = len(self.form_terms)
+            term = self.term
+            alternatives = analyzer.stem_alternatives(form)
+            self.form_terms.append((term(analyzer.stem(form)), *map(term, alternatives)))
+        return found
+
+    def add_tokens(self, tokens: list[str]) -> list[int]:
+        """The ids of the tokens, analysing new ones (normalised in one pass)."""
+        index = self.token_ids
+        new = [t for t in dict.fromkeys(tokens) if t not in index]
+        form = self.form
+        for token, forms in zip(new, analyzer.exact_forms_many(new), strict=True):
+            index[token] = len(self.tokens)
+            self.tokens.append(token)
+            self.token_forms.append(tuple(map(form, forms)))
+        return list(map(index.__getitem__, tokens))
+
+
+def _split(texts: list[str], ids: dict[str, int], counter) -> tuple[np.ndarray, np.ndarray]:
+    """(run code per piece, document per piece) of the texts split at spaces; a new run gets
+    the counter's next value, so codes grow with a run's first appearance."""
+    pieces: list[str] = []
+    lengths: list[int] = []
+    for text in texts:
+        split = text.split()
+        pieces += split
+        lengths.append(len(split))
+    codes = np.fromiter(map(ids.setdefault, pieces, counter), INT, len(pieces))
+    docs = np.repeat(np.arange(len(texts), dtype=INT), np.asarray(lengths, INT))
+    return codes, docs
+
+
+def doc_counts(keys: np.ndarray, docs: np.ndarray, size: int, n: int) -> np.ndarray:
+    """For keys 0..size-1: in how many distinct documents each occurs."""
+    pairs = np.sort(keys * max(n, 1) + docs)
+    distinct = pairs[np.append(True, pairs[1:] != pairs[:-1])] if len(pairs) else pairs
+    return np.bincount(distinct // max(n, 1), minlength=size).astype(INT)
+
+
+def analyze_archive(titles: list[str], texts: list[str], entity_names: list[list[str]]):
+    """ArchiveTerms of the documents (titles, body texts, entity names per document)."""
+    n = len(texts)
+    run_codes: dict[str, int] = {}
+    counter = count()
+    title_codes, title_docs = _split(titles, run_codes, counter)
+    body_codes, body_docs = _split(texts, run_codes, counter)
+    runs = list(run_codes)
+    run_of_code = np.zeros(next(counter), INT)
+    run_of_code[np.fromiter(run_codes.values(), INT, len(runs))] = np.arange(len(runs))
+    # Runs to tokens to forms, as id arrays (each distinct token analysed once).
+    fast, full = analyzer._FAST_TOKEN_RE.findall, analyzer.TOKEN_RE.findall
+    run_tokens = [fast(run) if "_" not in run else full(run) for run in runs]
+    vocab = Vocabulary()
+    token_flat = np.asarray(vocab.add_tokens(list(chain.from_iterable(run_tokens))), INT)
+    token_len = np.fromiter(map(len, run_tokens), INT, len(runs))
+    token_start = np.cumsum(token_len) - token_len
+    token_form_start, token_form_len, token_form_flat = csr(vocab.token_forms)
+    # Entity names: the stem of each of their words (no variants), per document.
+    entity_terms: list[int] = []
+    entity_docs: list[int] = []
+    for doc, names in enumerate(entity_names):
+        for name in names:
+            tokens = full(name)
+            for token in vocab.add_tokens(tokens):
+                for form in vocab.token_forms[token]:
+                    entity_terms.append(vocab.form_terms[form][0])
+                    entity_docs.append(doc)
+
+    # Sorted vocabularies: ids become ranks, so a key's order is Whoosh's term order.
+    terms = sorted(vocab.term_ids)
+    term_rank = np.zeros(len(terms), INT)
+    term_rank[np.fromiter(map(vocab.term_ids.__getitem__, terms), INT, len(terms))] = np.arange(
+        len(terms)
+    )
+    forms = sorted(vocab.form_ids)
+    form_rank = np.zeros(len(forms), INT)
+    form_rank[np.fromiter(map(vocab.form_ids.__getitem__, forms), INT, len(forms))] = np.arange(
+        len(forms)
+    )
+    form_term_start, form_term_len, form_term_flat = csr(vocab.form_terms)
+    form_term_flat = term_rank[form_term_flat]
+    form_stem = np.zeros(len(forms), INT)
+    form_stem[form_rank] = form_term_flat[form_term_start]
+
+    def words(codes, docs):
+        """Per word of the texts: its form id, document and position in its document; and
+        per token: its id and document."""
+        run = run_of_code[codes]
+        lengths = token_len[run]
+        token = token_flat[gather(token_start[run], lengths)]
+        token_doc = np.repeat(docs, lengths)
+        lengths = token_form_len[token]
+        form = token_form_flat[gather(token_form_start[token], lengths)]
+        doc = np.repeat(token_doc, lengths)
+        per_doc = np.bincount(doc, minlength=n).astype(INT)
+        position = np.arange(len(doc), dtype=INT) - np.repeat(np.cumsum(per_doc) - per_doc, per_doc)
+        return form, doc, position, per_doc, token, token_doc
+
+    def stems(form, doc, position):
+        """Per stem occurrence (variants included): term rank, document, position."""
+        lengths = form_term_len[form]
+        term = form_term_flat[gather(form_term_start[form], lengths)]
+        return term, np.repeat(doc, lengths), np.repeat(position, lengths)
+
+    t_form, t_doc, t_pos, title_words, t_tok, t_tok_doc = words(title_codes, title_docs)
+    b_form, b_doc, b_pos, _, b_tok, b_tok_doc = words(body_codes, body_docs)
+    t_term, t_term_doc, t_term_pos = stems(t_form, t_doc, t_pos)
+    b_term, b_term_doc, b_term_pos = stems(b_form, b_doc, b_pos)
+    # A gap of one position between title and body: no phrase runs from one into the other.
+    b_term_pos = b_term_pos + (title_words + 1)[b_term_doc]
+    pos_term = np.concatenate([t_term, b_term])
+    pos_doc = np.concatenate([t_term_doc, b_term_doc])
+    pos_at = np.concatenate([t_term_pos, b_term_pos])
+    order = np.lexsort((pos_at, pos_doc, pos_term))
+
+    token_docs = doc_counts(
+        np.concatenate([t_tok, b_tok]), np.concatenate([t_tok_doc, b_tok_doc]), len(vocab.tokens), n
+    )
+
+    return ArchiveTerms(
+        n_docs=n,
+        terms=terms,
+        forms=forms,
+        form_stem=form_stem,
+        title=Postings.count(t_term, t_term_doc, n),
+        body=Postings.count(b_term, b_term_doc, n),
+        entities=Postings.count(
+            term_rank[np.asarray(entity_terms, INT)], np.asarray(entity_docs, INT), n
+        ),
+        exact=Postings.count(
+            form_rank[np.concatenate([t_form, b_form])], np.concatenate([t_doc, b_doc]), n
+        ),
+        pos_term=pos_term[order].astype(np.int32),
+        pos_doc=pos_doc[order].astype(np.int32),
+        pos_at=pos_at[order].astype(np.int32),
+        tokens=vocab.tokens,
+        token_docs=token_docs.astype(INT),
+    )
+
+
+def merge_archives(parts: list[ArchiveTerms]) -> ArchiveTerms:
+    """One ArchiveTerms of parts that analysed consecutive runs of the documents."""
+    if len(parts) == 1:
+        return parts[0]
+    n = sum(p.n_docs for p in parts)
+    offsets = np.cumsum([0] + [p.n_docs for p in parts])[:-1].tolist()
+    terms = sorted(set().union(*(p.terms for p in parts)))
+    forms = sorted(set().union(*(p.forms for p in parts)))
+    term_index = {t: i for i, t in enumerate(terms)}
+    form_index = {f: i for i, f in enumerate(forms)}
+    term_maps = [
+        np.fromiter(map(term_index.__getitem__, p.terms), INT, len(p.terms)) for p in parts
+    ]
+    form_maps = [
+        np.fromiter(map(form_index.__getitem__, p.forms), INT, len(p.forms)) for p in parts
+    ]
+    form_stem = np.zeros(len(forms), INT)
+    for part, term_map, form_map in zip(parts, term_maps, form_maps, strict=True):
+        form_stem[form_map] = term_map[part.form_stem]
+
+    def postings(name: str, maps: list[np.ndarray]) -> Postings:
+        fields = [getattr(p, name) for p in parts]
+        key = np.concatenate([m[f.key] for m, f in zip(maps, fields, strict=True)])
+        doc = np.concatenate([f.doc + o for f, o in zip(fields, offsets, strict=True)])
+        order = np.argsort(key * max(n, 1) + doc, kind="stable")
+        freq = np.concatenate([f.freq for f in fields])
+        lengths = np.concatenate([f.lengths for f in fields])
+        return Postings(key[order], doc[order], freq[order], lengths)
+
+    pos_term = np.concatenate([m[p.pos_term] for m, p in zip(term_maps, parts, strict=True)])
+    pos_doc = np.concatenate(
+        [p.pos_doc.astype(INT) + o for p, o in zip(parts, offsets, strict=True)]
+    )
+    # Within a (term, document) the positions are already in order: a stable sort keeps them.
+    order = np.argsort(pos_term * max(n, 1) + pos_doc, kind="stable")
+    pos_at = np.concatenate([p.pos_at for p in parts])
+    token_docs: dict[str, int] = {}
+    for part in parts:
+        for token, found in zip(part.tokens, part.token_docs.tolist(), strict=True):
+            token_docs[token] = token_docs.get(token, 0) + found
+    return ArchiveTerms(
+        n_docs=n,
+        terms=terms,
+        forms=forms,
+        form_stem=form_stem,
+        title=postings("title", term_maps),
+        body=postings("body", term_maps),
+        entities=postings("entities", term_maps),
+        exact=postings("exact", form_maps),
+        pos_term=pos_term[order].astype(np.int32),
+        pos_doc=pos_doc[order].astype(np.int32),
+        pos_at=pos_at[order],
+        tokens=list(token_docs),
+        token_docs=np.fromiter(token_docs.values(), INT, len(token_docs)),
+    )

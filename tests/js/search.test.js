@@ -4,7 +4,7 @@ import { test } from "node:test";
 
 import { SearchEngine, editDistance } from "../../theme/static/js/search/engine.js";
 import { fnv1a, nameKey, ungap } from "../../theme/static/js/search/hash.js";
-import { highlightPieces } from "../../theme/static/js/search/highlight.js";
+import { bestPassage, highlightPieces } from "../../theme/static/js/search/highlight.js";
 import { parseQuery } from "../../theme/static/js/search/query.js";
 
 // Six articles, numbered in date order; every shard count is 1 so every key is in file 0.
@@ -13,6 +13,17 @@ const FILES = {
   "manifest.json": {
     docs: 6, head: 2, cardChunk: 2, termShards: 1, posShards: 1,
     nameShards: 1, entityShards: 1, vocabShards: 1, undated: 0,
+    passageChars: 60, facetChunk: 4, facetShards: 1,
+  },
+  // Article texts for the snippets (d's mentions العراق only far from its start).
+  "a/0.json": "خبر عن العراق",
+  "a/3.json": `${"كلام تمهيدي طويل ".repeat(8)}ثم زار الوفد والعراقيين ولبغداد ثم عاد <img src=x onerror=alert(1)>`,
+  // Facets: entity codes number * 4 + type (PER 0, LOC 1); العراق is entity 0, ولي العهد 1.
+  "f/0.json": [[1], [1], [4, 1], [4, 1]],
+  "f/1.json": [[], []],
+  "m/0.json": {
+    0: ["loc-iraq", "العراق", "LOC", "entities/loc-iraq/", 4],
+    1: ["per-crown", "ولي العهد", "PER", "entities/per-crown/", 2],
   },
   "t/0.json": {
     // عراق is in all four documents: the head keeps the best two, p/iraq.json has all.
@@ -27,7 +38,8 @@ const FILES = {
     "مصر": [5, [3, 70, 1, 60, 0, 50, 4, 45, 5, 44]],
   },
   "p/iraq.json": [[0, 1, 1, 1], [150, 200, 100, 300]],
-  "x/0.json": { "ولي": [[2, 4], [3, 9]], "عهد": [[2, 5], [3, 1]] },
+  // Per document: doc gap, number of positions, position gaps (ولي: doc 2 at 4, doc 3 at 9).
+  "x/0.json": { "ولي": [2, 1, 4, 1, 1, 9], "عهد": [2, 1, 5, 1, 1, 1] },
   "c/0.json": [
     card("a", "2015-07-01", "صحيفة الرياض", "العراق اليوم", "خبر عن العراق"),
     card("b", "2015-07-02", "صحيفة عكاظ", "والعراق غدا", "وللعراق حضور"),
@@ -153,4 +165,56 @@ test("pages of results follow one another", async () => {
   const second = await search.search("العراق", { offset: 2, limit: 2 });
   assert.deepEqual([...ids(first), ...ids(second)], ["a", "d", "b", "c"]);
   assert.equal(second.total, 4);
+});
+
+test("the snippet is the passage around the match, every matching form highlighted", async () => {
+  const { search, fetched } = engine();
+  const found = await search.search("بغداد العراقيين", { limit: 10 });
+  const cards = [{ doc: 3, snippet: "start" }, { doc: 1, snippet: "عهد العراقي" }];
+  const [far, missing] = await search.passages(cards, ["بغداد", "عراقي"]);
+  assert.ok(far.before && far.text.includes("والعراقيين"));
+  assert.ok(!far.text.startsWith("كلام تمهيدي طويل كلام"));
+  const marked = highlightPieces(far.text, ["بغداد", "عراقي"]).filter((p) => p.match);
+  assert.deepEqual(marked.map((p) => p.text), ["والعراقيين", "ولبغداد"]);
+  // Only the texts of the cards shown are fetched; a missing text falls back to the card's.
+  assert.ok(fetched.includes("a/3.json") && !fetched.includes("a/2.json"));
+  assert.deepEqual(missing, { text: "عهد العراقي", before: false, after: false });
+  assert.equal(found.total, 0);
+});
+
+test("a passage without a match is the start of the text, cut at a space", () => {
+  const passage = bestPassage("واحد  اثنان\nثلاثة أربعة خمسة", ["سبعه"], 12);
+  assert.deepEqual(passage, { text: "واحد اثنان ثلاثة", before: false, after: true });
+  const whole = bestPassage("العراق", ["عراق"], 240);
+  assert.deepEqual(whole, { text: "العراق", before: false, after: false });
+});
+
+test("facets count sources, entity types and entities among the results", async () => {
+  const { search, fetched } = engine();
+  assert.ok(!fetched.some((f) => f.startsWith("f/")));
+  const found = await search.facets("العراق");
+  assert.equal(found.total, 4);
+  assert.deepEqual(found.sources, [
+    { name: "صحيفة الرياض", count: 2 },
+    { name: "صحيفة عكاظ", count: 2 },
+  ]);
+  assert.deepEqual(found.types, [
+    { type: "LOC", count: 4 },
+    { type: "PER", count: 2 },
+  ]);
+  assert.deepEqual(
+    found.entities.map((e) => [e.id, e.count]),
+    [
+      ["loc-iraq", 4],
+      ["per-crown", 2],
+    ],
+  );
+  // The counts are those of the result set: filtering by an entity gives its count of results.
+  const crown = await search.search("العراق", { filters: { entity: "per-crown" } });
+  assert.equal(crown.total, found.entities[1].count);
+  const persons = await search.facets("العراق", { type: "PER" });
+  assert.deepEqual(persons.entities.map((e) => e.name), ["ولي العهد"]);
+  const narrowed = await search.facets("العراق", { filters: { source: "صحيفة عكاظ" } });
+  assert.equal(narrowed.total, 2);
+  assert.deepEqual(narrowed.sources, [{ name: "صحيفة عكاظ", count: 2 }]);
 });

@@ -4,9 +4,12 @@
 
 import { exactSpans, stemAlternatives } from "../analyzer.js";
 import { nameKey, shardOf, ungap } from "./hash.js";
+import { bestPassage } from "./highlight.js";
 import { parseQuery } from "./query.js";
 
 const EXACT = "=";
+// Entity type of a facet code (code % 4), as export.FACET_TYPES numbers them.
+const FACET_TYPES = ["PER", "LOC", "ORG", "MISC"];
 
 function compareRanked(a, b) {
   return b.exact - a.exact || b.score - a.score || b.doc - a.doc;
@@ -127,6 +130,76 @@ export class SearchEngine {
     return { ...found, terms };
   }
 
+  /** Every document matching the query and filters, best first (full postings). */
+  async matchAll(text, filters = {}) {
+    const parsed = parseQuery(text);
+    const filtered = Boolean(filters.source || filters.entity || filters.from || filters.to);
+    if (!parsed.units.length) {
+      return filtered ? [...(await this.filterDocs(filters))].sort((a, b) => b - a) : [];
+    }
+    const entries = await Promise.all(parsed.units.map((unit) => this.entries(unit)));
+    if (entries.some((e) => !e.stem)) return [];
+    const ranked = await this.rankAll(parsed, entries, filtered ? filters : null);
+    return ranked.map((r) => r.doc);
+  }
+
+  /**
+   * Facets of the results: {total, considered, sources, types, entities}. Sources count every
+   * result; entity types and entities count the first `considered` results (at most `limit`):
+   * types [{type, count}] (results naming an entity of the type), entities [{id, name, type,
+   * url, count}] (the `top` most named, of `type` when given). Loaded only when asked for.
+   */
+  async facets(text, { filters = {}, type = "", limit = 200, top = 8 } = {}) {
+    const manifest = await this.manifest();
+    const docs = await this.matchAll(text, filters);
+    const matched = new Set(docs);
+    const { names, docs: perSource } = await this.load("s.json");
+    const sources = names
+      .map((name, i) => ({ name, count: ungap(perSource[i]).filter((d) => matched.has(d)).length }))
+      .filter((s) => s.count > 0)
+      .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1));
+    const considered = docs.slice(0, limit);
+    const types = new Map();
+    const entities = new Map();
+    if (manifest.facetChunk) {
+      const chunks = await Promise.all(
+        considered.map((doc) => this.load(`f/${Math.floor(doc / manifest.facetChunk)}.json`)),
+      );
+      considered.forEach((doc, i) => {
+        const codes = chunks[i][doc % manifest.facetChunk] ?? [];
+        const kinds = new Set();
+        for (const code of codes) {
+          const kind = FACET_TYPES[code % 4];
+          kinds.add(kind);
+          if (!type || kind === type) {
+            const number = Math.floor(code / 4);
+            entities.set(number, (entities.get(number) ?? 0) + 1);
+          }
+        }
+        for (const kind of kinds) types.set(kind, (types.get(kind) ?? 0) + 1);
+      });
+    }
+    const best = [...entities]
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, top);
+    const named = await Promise.all(
+      best.map(async ([number, count]) => {
+        const shard = await this.load(`m/${number % manifest.facetShards}.json`);
+        const [id, name, kind, url] = shard[String(number)];
+        return { id, name, type: kind, url, count };
+      }),
+    );
+    return {
+      total: docs.length,
+      considered: considered.length,
+      sources,
+      types: [...types]
+        .map(([kind, count]) => ({ type: kind, count }))
+        .sort((a, b) => b.count - a.count || typeOrder(a.type) - typeOrder(b.type)),
+      entities: named,
+    };
+  }
+
   /** Rank one word from the best-first heads alone, or null when they cannot tell. */
   fromHeads({ stem, exact }, needed) {
     const headOf = (entry) => {
@@ -192,7 +265,7 @@ export class SearchEngine {
     const positions = await Promise.all(
       stems.map(async (stem) => {
         const shard = await this.load(`x/${shardOf(stem, manifest.posShards)}.json`);
-        return new Map((shard[stem] ?? []).map(([doc, ...at]) => [doc, new Set(at)]));
+        return decodePositions(shard[stem] ?? []);
       }),
     );
     return candidates.filter((doc) => {
@@ -251,6 +324,24 @@ export class SearchEngine {
     return { doc, id, url, title, day, date, source, snippet };
   }
 
+  /**
+   * The snippet of each card: the passage of its article that shows the most query stems
+   * ({text, before, after}, see bestPassage), from the article's text file, fetched only for
+   * the cards shown; the card's own snippet (the article's start) when that file is missing.
+   */
+  async passages(cards, stems) {
+    const { passageChars = 240 } = await this.manifest();
+    return Promise.all(
+      cards.map(async (card) => {
+        try {
+          return bestPassage(await this.load(`a/${card.doc}.json`), stems, passageChars);
+        } catch {
+          return { text: card.snippet ?? "", before: false, after: false };
+        }
+      }),
+    );
+  }
+
   /** A corrected query when some words are not in the archive, or null. */
   async didYouMean(text, parsed, entries) {
     const manifest = await this.manifest();
@@ -298,6 +389,32 @@ export class SearchEngine {
     }
     return out;
   }
+}
+
+/**
+ * A term's positions, Map doc → Set of word positions, from its flat list: per document, the
+ * document as a gap from the previous one, how many positions, then the positions as gaps.
+ */
+export function decodePositions(flat) {
+  const out = new Map();
+  let doc = 0;
+  for (let i = 0; i < flat.length; ) {
+    doc += flat[i];
+    const count = flat[i + 1];
+    const at = new Set();
+    let position = 0;
+    for (let j = 0; j < count; j++) {
+      position += flat[i + 2 + j];
+      at.add(position);
+    }
+    out.set(doc, at);
+    i += 2 + count;
+  }
+  return out;
+}
+
+function typeOrder(type) {
+  return FACET_TYPES.indexOf(type);
 }
 
 function firstOnOrAfter(days, first, day, total) {

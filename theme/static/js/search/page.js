@@ -21,6 +21,8 @@ const more = $("search-more");
 const suggestionBox = $("search-suggestion");
 const suggestionLink = $("search-suggestion-link");
 const entityCard = $("search-entity-card");
+const facetsBox = $("search-facets");
+const facetsBody = $("search-facets-body");
 const controls = {
   type: $("search-type"),
   source: $("search-source"),
@@ -92,7 +94,7 @@ function appendHighlighted(parent, text, stems) {
   }
 }
 
-function renderCard(card, stems) {
+function renderCard(card, stems, passage) {
   const item = document.createElement("li");
   item.className = "entry search-result";
   const heading = document.createElement("h2");
@@ -117,8 +119,11 @@ function renderCard(card, stems) {
     meta.append(source);
   }
   const snippet = document.createElement("p");
-  snippet.className = "entry-summary";
-  appendHighlighted(snippet, card.snippet, stems);
+  snippet.className = "entry-summary search-snippet";
+  const shown = passage ?? { text: card.snippet, before: false, after: false };
+  if (shown.before) snippet.append(document.createTextNode("… "));
+  appendHighlighted(snippet, shown.text, stems);
+  if (shown.after) snippet.append(document.createTextNode(" …"));
   item.append(heading, meta, snippet);
   return item;
 }
@@ -131,11 +136,14 @@ async function runSearch({ append = false } = {}) {
   const found = await engine.search(text, { offset, limit: PAGE_SIZE, filters: filters() });
   if (mine !== generation) return; // a newer search has started
   const stems = [...parseQuery(text).units.map((u) => u.stem), ...(found.terms ?? [])];
+  // The snippet of each card is the passage around its matched words (one small file each).
+  const passages = await engine.passages(found.results, stems);
+  if (mine !== generation) return;
   if (!append) {
     resultsList.replaceChildren();
     shown = 0;
   }
-  resultsList.append(...found.results.map((card) => renderCard(card, stems)));
+  resultsList.append(...found.results.map((card, i) => renderCard(card, stems, passages[i])));
   shown += found.results.length;
   more.hidden = shown >= found.total;
   suggestionBox.hidden = !found.suggestion;
@@ -145,6 +153,8 @@ async function runSearch({ append = false } = {}) {
     suggestionLink.href = `?${params}`;
   }
   const hasQuery = stems.length > 0 || Object.keys(filters()).some((k) => k !== "type");
+  facetsBox.hidden = !hasQuery || found.total === 0;
+  if (!append) updateFacets().catch(showError);
   if (!hasQuery) status.textContent = "";
   else if (found.total === 0) status.textContent = `لا نتائج مطابقة لـ«${text.trim()}».`;
   else status.textContent = `${plural(found.total)}، تُعرض ${shown}.`;
@@ -153,6 +163,108 @@ async function runSearch({ append = false } = {}) {
     firstNew?.focus();
   }
 }
+
+// --- Facets: sources, entity types and entities among the results, loaded when opened ----------
+
+let facetsGeneration = 0;
+
+function facetButton(label, count, pressed, onClick) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "search-facet";
+  button.setAttribute("aria-pressed", String(pressed));
+  button.append(document.createTextNode(label));
+  const number = document.createElement("span");
+  number.className = "count";
+  number.textContent = ` (${count})`;
+  button.append(number);
+  button.addEventListener("click", onClick);
+  return button;
+}
+
+function facetGroup(title, buttons) {
+  const group = document.createElement("div");
+  group.className = "search-facet-group";
+  group.setAttribute("role", "group");
+  const heading = document.createElement("h2");
+  heading.className = "search-facet-title";
+  heading.textContent = title;
+  const list = document.createElement("ul");
+  for (const button of buttons) {
+    const item = document.createElement("li");
+    item.append(button);
+    list.append(item);
+  }
+  group.setAttribute("aria-label", title);
+  group.append(heading, list);
+  return group;
+}
+
+function refilter() {
+  syncUrl();
+  runSearch().catch(showError);
+}
+
+/** Compute and show the facets of the current results (only while the panel is open). */
+async function updateFacets() {
+  if (facetsBox.hidden || !facetsBox.open) return;
+  const mine = ++facetsGeneration;
+  facetsBody.replaceChildren(document.createTextNode("…"));
+  const type = controls.type.value;
+  const found = await engine.facets(input.value, { filters: filters(), type });
+  if (mine !== facetsGeneration) return;
+  const groups = [];
+  if (found.sources.length) {
+    const chosen = controls.source.value;
+    groups.push(
+      facetGroup(
+        "المصادر",
+        found.sources.map((s) =>
+          facetButton(s.name, s.count, s.name === chosen, () => {
+            controls.source.value = s.name === chosen ? "" : s.name;
+            refilter();
+          }),
+        ),
+      ),
+    );
+  }
+  if (found.types.length) {
+    groups.push(
+      facetGroup(
+        "أنواع الأعلام",
+        found.types.map((t) =>
+          facetButton(TYPE_LABELS[t.type] ?? t.type, t.count, t.type === type, () => {
+            controls.type.value = t.type === type ? "" : t.type;
+            refilter();
+          }),
+        ),
+      ),
+    );
+  }
+  if (found.entities.length) {
+    groups.push(
+      facetGroup(
+        "أبرز الأعلام",
+        found.entities.map((e) =>
+          facetButton(e.name, e.count, e.id === controls.entity.value, () => {
+            controls.entity.value = e.id;
+            showEntity(e);
+            refilter();
+          }),
+        ),
+      ),
+    );
+  }
+  const note = document.createElement("p");
+  note.className = "search-hint";
+  note.textContent =
+    found.considered < found.total
+      ? `الأعلام من أول ${found.considered} نتيجة؛ المصادر من كل النتائج.`
+      : "من كل النتائج.";
+  facetsBody.replaceChildren(...groups, note);
+}
+
+facetsBox.addEventListener("toggle", () => updateFacets().catch(showError));
 
 function schedule() {
   clearTimeout(timer);
