@@ -282,3 +282,17 @@ def test_training_is_reproducible(tmp_path):
         "I-PER",
         "O",
     ]
+
+
+def test_widen_grows_a_span_to_a_longer_document_name():
+    from newsarchive.ner.consistency import widen
+
+    names = {("دينامو", "كييف"): ("ORG", 0.9), ("كييف",): ("LOC", 0.8)}
+    multi = frozenset(["دينامو"])
+    keys = [["امام"], ["دينامو"], ["كييف"], ["امس"]]
+    # "كييف" alone (LOC) inside "دينامو كييف" (ORG) becomes the whole name, keeping its score.
+    assert widen(keys, [("LOC", 2, 3, 0.55)], names, multi) == [("ORG", 1, 3, 0.55)]
+    # Not over a token another span holds, and never when no longer name can start nearby.
+    held = [("PER", 1, 2, 0.9), ("LOC", 2, 3, 0.55)]
+    assert widen(keys, held, names, multi) == held
+    assert widen(keys, [("LOC", 2, 3, 0.55)], names, frozenset()) == [("LOC", 2, 3, 0.55)]

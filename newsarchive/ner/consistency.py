@@ -100,3 +100,50 @@ def relabel(
                 etype = hit[0]
         result.append((etype, start, end, score))
     return result
+
+
+def widen(
+    keys: list[list[str]],
+    spans: list[Span],
+    names: dict[tuple[str, ...], tuple[str, float]],
+    multi_starts: frozenset[str],
+    max_len: int = 6,
+) -> list[Span]:
+    """Spans that lie inside a longer document name on otherwise untagged tokens grow to it.
+
+    "كييف" tagged alone where the document elsewhere names "دينامو كييف" confidently becomes
+    that name, with its type. keys is as for fill_gaps; multi_starts holds the first words of
+    the names of two words or more (computed once per document by the caller).
+    """
+    if not spans or not multi_starts:
+        return spans
+    # Tokens that may start a longer name: most sentences have none near a span.
+    can_start = [not multi_starts.isdisjoint(key) for key in keys]
+    if not any(can_start):
+        return spans
+    tagged = [False] * len(keys)
+    for _, start, end, _ in spans:
+        for i in range(start, end):
+            tagged[i] = True
+    norms = [key[0] for key in keys]
+    result = []
+    for etype, start, end, score in spans:
+        best = None
+        for i in range(max(0, start - max_len + 1), start + 1):
+            if not can_start[i] or any(tagged[i:start]):
+                continue
+            for stop in range(min(len(keys), i + max_len), end - 1, -1):
+                if stop - i <= end - start or any(tagged[end:stop]):
+                    continue
+                rest = tuple(norms[i + 1 : stop])
+                hit = next((names[(f, *rest)] for f in keys[i] if (f, *rest) in names), None)
+                if hit:
+                    best = (hit[0], i, stop, score)  # the longest from the leftmost start
+                    break
+            if best:
+                break
+        if best:
+            for j in range(best[1], best[2]):
+                tagged[j] = True
+        result.append(best or (etype, start, end, score))
+    return result
