@@ -90,6 +90,12 @@ def attach_entities(generator) -> None:
     )
 
 
+def link(entity) -> dict:
+    """What a page shows of another entity: only this, so that its page is not rendered again
+    each time that entity gains an article."""
+    return {"url": entity.url, "name": entity.name, "type": entity.type}
+
+
 def write_entity_pages(generator, writer) -> None:
     """Write one paginated page per entity, the index by type, and the alphabetical view."""
     catalog = getattr(generator, "entity_catalog", None)
@@ -119,7 +125,7 @@ def write_entity_pages(generator, writer) -> None:
             entity=entity,
             articles=articles,
             dates=articles,
-            cooccurring=catalog.cooccurring(entity.id, cooccurring),
+            cooccurring=[(link(o), n) for o, n in catalog.cooccurring(entity.id, cooccurring)],
             months=month_rows(entity),
             entity_letter_url=letter_url(settings, index_letter(entity.key)),
             **common,
