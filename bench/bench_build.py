@@ -142,9 +142,12 @@ def ours(content: Path, output: Path, cache: Path, log: Path) -> dict:
     return {"seconds": seconds, "rss_mb": rss, "output_mb": folder_mb(output), **timing}
 
 
-def bench_size(corpus: Path, size: int, repeat: int, work: Path, rebuilds: bool = True) -> dict:
+def bench_size(
+    corpus: Path, size: int, repeat: int, work: Path, rebuilds: bool = True, compare: bool = True
+) -> dict:
     """Measure plain Pelican and our builds on `size` articles, `repeat` times each (without
-    the rebuilds: plain Pelican and our full build only)."""
+    the rebuilds: plain Pelican and our full build only; without compare: no second full build
+    to check the rebuild against)."""
     content, added, plain = prepare(corpus, size, work, ADDED if rebuilds else 0)
     runs = {"plain": [], "ours": [], "unchanged": [], "added": [], "full_added": []}
     identical = []
@@ -168,6 +171,8 @@ def bench_size(corpus: Path, size: int, repeat: int, work: Path, rebuilds: bool 
         for path in added.glob("*.txt"):
             shutil.copyfile(path, live / path.name)
         runs["added"].append(ours(live, site, cache, work / "added.log"))
+        if not compare:
+            continue
         fresh, fresh_cache = work / "fresh-out", work / "fresh-cache"
         for folder in (fresh, fresh_cache):
             shutil.rmtree(folder, ignore_errors=True)
@@ -230,6 +235,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--work", type=Path, help="keep sites and logs here (default: a temp dir)")
     parser.add_argument("--full-only", default="", help="sizes measured without the rebuilds")
+    parser.add_argument(
+        "--no-compare", action="store_true", help="skip the full build that checks the rebuild"
+    )
     args = parser.parse_args()
     if not args.corpus.exists():
         sys.exit(f"corpus not found: {args.corpus} (needs ../shared)")
@@ -240,7 +248,9 @@ def main() -> None:
             folder = work / str(size)
             folder.mkdir(parents=True, exist_ok=True)
             rebuilds = str(size) not in args.full_only.split(",")
-            results[size] = bench_size(args.corpus, size, args.repeat, folder, rebuilds)
+            results[size] = bench_size(
+                args.corpus, size, args.repeat, folder, rebuilds, not args.no_compare
+            )
     print_table(results)
     print(json.dumps(results))
 
