@@ -5,8 +5,8 @@ our rebuilds: with nothing changed, and after adding 10 new articles.
 
 Plain Pelican reads the same content files as Markdown (their `Key: value` header is Markdown
 metadata), with its default theme and no plugins; it needs `pip install markdown`. For each size
-it prints wall time, articles per second, peak memory (RSS of the build and its worker
-processes, sampled) and output size, ours / plain Pelican, the rebuild times as a share of our
+it prints wall time, articles per second, peak memory (proportional set size of the build
+and its worker processes, sampled) and output size, ours / plain Pelican, the rebuild times as a share of our
 full build, whether the rebuild after adding articles equals a full build of the same content,
 and our per-stage times from the build's own timing log. The last line is all of it as JSON.
 """
@@ -52,15 +52,16 @@ SLUG_REGEX_SUBSTITUTIONS = [
 """
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants, in MB."""
+def tree_memory_mb(pid: int) -> float:
+    """Memory of a process and all its descendants, in MB: proportional set size, so pages a
+    forked worker shares with its parent count once, not once per process."""
     total, pending = 0, [pid]
     while pending:
         current = pending.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
             total += next(
-                int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")
+                int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")
             )
             for task in Path(f"/proc/{current}/task").iterdir():
                 pending += [int(c) for c in (task / "children").read_text().split()]
@@ -70,7 +71,7 @@ def tree_rss_mb(pid: int) -> float:
 
 
 def run_measured(command: list[str], cwd: Path, log: Path) -> tuple[float, int]:
-    """Run a command, its output to log; return its wall time in seconds and peak RSS in MB
+    """Run a command, its output to log; return its wall time in seconds and peak memory in MB
     (the build and its worker processes together, sampled every 0.1 s)."""
     peak = [0.0]
     start = time.perf_counter()
@@ -79,7 +80,7 @@ def run_measured(command: list[str], cwd: Path, log: Path) -> tuple[float, int]:
 
         def sample() -> None:
             while process.poll() is None:
-                peak[0] = max(peak[0], tree_rss_mb(process.pid))
+                peak[0] = max(peak[0], tree_memory_mb(process.pid))
                 time.sleep(0.1)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -134,7 +135,7 @@ def prepare(corpus: Path, size: int, work: Path, added_count: int) -> tuple[Path
 
 
 def ours(content: Path, output: Path, cache: Path, log: Path) -> dict:
-    """Run our build; its wall time, peak RSS, output size and stage times."""
+    """Run our build; its wall time, peak memory, output size and stage times."""
     command = [sys.executable, "-m", "invoke", "build", "--content", str(content)]
     command += ["--output", str(output), "--cache", str(cache)]
     seconds, rss = run_measured(command, REPO, log)
@@ -203,7 +204,7 @@ def summarise(rows: list[dict], size: int) -> dict:
 
 def print_table(results: dict) -> None:
     """The results as a Markdown table, ratios against plain Pelican of the same run."""
-    print("| N | build | wall s | art/s | peak RSS MB | output MB | / plain | / our full |")
+    print("| N | build | wall s | art/s | peak memory MB | output MB | / plain | / our full |")
     print("|---|---|---|---|---|---|---|---|")
     for size, result in results.items():
         plain, full = result["plain"]["seconds"], result["ours"]["seconds"]
