@@ -12,6 +12,8 @@ from pathlib import Path
 
 from jinja2 import Environment, meta
 
+from newsarchive.jsoncache import joined_digest
+
 # Attributes every content object shares with the whole build (digested once, as settings).
 SHARED_ATTRIBUTES = frozenset({"settings", "_context"})
 # A content object's links to other content objects; nested objects are digested without them,
@@ -130,12 +132,3 @@ class Fingerprinter:
             return own
         links = [self.digest(getattr(value, key, None)) for key in sorted(LINK_ATTRIBUTES)]
         return b"h" + joined_digest(own, links)
-
-
-def joined_digest(head: bytes, parts: Iterable[bytes]) -> bytes:
-    """sha256 of a head and parts, each length-prefixed so no two sequences collide."""
-    h = hashlib.sha256(head)
-    for part in parts:
-        h.update(len(part).to_bytes(4, "little"))
-        h.update(part)
-    return h.digest()

@@ -13,18 +13,22 @@ SHARD_PREFIX_CHARS = 2  # 256 shard files however large the archive
 
 
 def digest(*parts: str | bytes) -> str:
-    """sha256 of the parts, each length-prefixed so that ('ab', 'c') and ('a', 'bc') differ."""
+    """Hex sha256 of the parts, each length-prefixed so that ('ab', 'c') and ('a', 'bc') differ."""
     return digest_all(parts)
 
 
 def digest_all(parts: Iterable[str | bytes]) -> str:
     """digest() of parts that come one at a time (a large input is never held whole)."""
-    h = hashlib.sha256()
+    return joined_digest(b"", (p.encode() if isinstance(p, str) else p for p in parts)).hex()
+
+
+def joined_digest(head: bytes, parts: Iterable[bytes]) -> bytes:
+    """sha256 of a head and parts, each length-prefixed so no two sequences collide."""
+    h = hashlib.sha256(head)
     for part in parts:
-        data = part.encode() if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.digest()
 
 
 class ShardedJsonCache:
