@@ -82,16 +82,7 @@ class CachedTagger:
 
     def tag(self, text: str) -> list[Mention]:
         """Mentions in text (empty text: none, without calling the tagger)."""
-        if not text.strip():
-            return []
-        cached = self.cache.get(text) if self.cache else None
-        if cached is not None:
-            return cached
-        mentions = tag_chunked(self.tagger.tag_text, text, self.max_chars)
-        self.tagged += 1
-        if self.cache:
-            self.cache.put(text, mentions)
-        return mentions
+        return self.tag_many({"text": text})["text"]
 
     def tag_many(self, texts: dict[str, str], procs: int = 1) -> dict[str, list[Mention]]:
         """Mentions of every text by id; those not in the cache are tagged in procs processes
@@ -99,10 +90,9 @@ class CachedTagger:
         found: dict[str, list[Mention]] = {}
         missing: dict[str, list[str]] = {}
         for doc_id, text in texts.items():
-            cached = self.cache.get(text) if self.cache and text.strip() else None
             if not text.strip():
                 found[doc_id] = []
-            elif cached is not None:
+            elif (cached := self.cache.get(text) if self.cache else None) is not None:
                 found[doc_id] = cached
             else:
                 missing.setdefault(text, []).append(doc_id)

@@ -39,14 +39,18 @@ class ReusingTemplate:
         self.writer = writer
 
     def render(self, context) -> str:
+        """The page's HTML, or nothing when the writer keeps the previous file."""
         return self.writer.render(self.template, context)
 
     def __getattr__(self, name):
+        """Everything else is the template's own."""
         return getattr(self.template, name)
 
 
 class IncrementalWriter(Writer):
     """Pelican's writer, rendering a page only when its fingerprint changed."""
+
+    current: IncrementalWriter | None = None  # the writer of the build in progress
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
@@ -106,7 +110,7 @@ def get_writer(pelican):
 
 def save_manifest(pelican) -> None:
     """Record this build's pages for the next build."""
-    writer = getattr(IncrementalWriter, "current", None)
+    writer = IncrementalWriter.current
     if writer is None or writer.output_path != pelican.output_path:
         return
     writer.manifest.save(pelican.output_path)
