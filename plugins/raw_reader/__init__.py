@@ -112,9 +112,10 @@ def add_reader(readers) -> None:
 
 
 def save_cache(generators) -> None:
-    """Keep this build's parsed files for the next build."""
+    """Keep this build's parsed files for the next build, and free them: every article is read."""
     if RawArticleReader.cache is not None:
         RawArticleReader.cache.save()
+        RawArticleReader.cache = None
 
 
 def register() -> None:
