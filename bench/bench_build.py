@@ -138,9 +138,9 @@ def ours(content: Path, output: Path, cache: Path, log: Path) -> dict:
     """Run our build; its wall time, peak memory, output size and stage times."""
     command = [sys.executable, "-m", "invoke", "build", "--content", str(content)]
     command += ["--output", str(output), "--cache", str(cache)]
-    seconds, rss = run_measured(command, REPO, log)
+    seconds, memory = run_measured(command, REPO, log)
     timing = json.loads((cache / "build-timing.json").read_text(encoding="utf-8"))
-    return {"seconds": seconds, "rss_mb": rss, "output_mb": folder_mb(output), **timing}
+    return {"seconds": seconds, "memory_mb": memory, "output_mb": folder_mb(output), **timing}
 
 
 def bench_size(
@@ -157,8 +157,8 @@ def bench_size(
         shutil.rmtree(out, ignore_errors=True)
         settings = str(work / "plainconf.py")
         command = [sys.executable, "-m", "pelican", str(plain), "-o", str(out), "-s", settings]
-        seconds, rss = run_measured(command, work, work / "plain.log")
-        runs["plain"].append({"seconds": seconds, "rss_mb": rss, "output_mb": folder_mb(out)})
+        seconds, memory = run_measured(command, work, work / "plain.log")
+        runs["plain"].append({"seconds": seconds, "memory_mb": memory, "output_mb": folder_mb(out)})
 
         # The site's own content folder, grown in place as a newsroom's would be.
         live, site, cache = work / "live-content", work / "ours-out", work / "ours-cache"
@@ -190,7 +190,7 @@ def summarise(rows: list[dict], size: int) -> dict:
     result = {
         "seconds": round(seconds, 2),
         "articles_per_s": round(size / seconds, 1),
-        "peak_rss_mb": max(r["rss_mb"] for r in rows),
+        "peak_memory_mb": max(r["memory_mb"] for r in rows),
         "output_mb": round(rows[-1]["output_mb"], 1),
     }
     if "stages" in rows[0]:
@@ -216,16 +216,17 @@ def print_table(results: dict) -> None:
             label |= {"full_added": f"ours, full, N+{ADDED}", "plain": "plain Pelican"}
             print(
                 f"| {size} | {label.get(name, name)} | {row['seconds']:.1f} | "
-                f"{row['articles_per_s']:.1f} | {row['peak_rss_mb']} | {row['output_mb']:.1f} | "
+                f"{row['articles_per_s']:.1f} | {row['peak_memory_mb']} | {row['output_mb']:.1f} | "
                 f"{row['seconds'] / plain:.2f} | {row['seconds'] / full:.3f} |"
             )
-        print(
-            f"\nN={size}: rebuild after adding equals a full build: {result['identical_after_adding']}"
-        )
-        print(f"N={size}: stages of our full build (s): {result['ours']['stages']}")
-        print(
-            f"N={size}: rebuild after adding (s): {result['added']['stages']} {result['added']['counts']}\n"
-        )
+        print(f"\nN={size}: stages of our full build (s): {result['ours']['stages']}")
+        if "added" in result:
+            added = result["added"]
+            print(
+                f"N={size}: rebuild after adding equals a full build: {result['identical_after_adding']}"
+            )
+            print(f"N={size}: rebuild after adding (s): {added['stages']} {added['counts']}")
+        print()
 
 
 def main() -> None:
