@@ -18,7 +18,7 @@ def build_site(
     settings_file: Path | str = SETTINGS,
     **overrides,
 ) -> dict:
-    """Build the site from content into output, atomically; return the build report's data."""
+    """Build the site from content into output (beside it, then moved in); return the report."""
     from pelican import Pelican
     from pelican.settings import read_settings
 
