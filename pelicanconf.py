@@ -13,6 +13,8 @@ PATH = "content"
 OUTPUT_PATH = "output"
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
+# Order matters where plugins share a signal: incremental records its page counts at
+# `finalized` before timing writes the log.
 PLUGINS = [
     "incremental",
     "timing",
