@@ -1,5 +1,6 @@
 """Time our build against plain Pelican on the same N corpus articles, in the same run, and time
-our rebuilds: with nothing changed, and after adding 10 new articles.
+our rebuilds: with nothing changed (skipped whole by the build stamp, then again page by page
+without it), and after adding 10 new articles.
 
     python bench/bench_build.py --sizes 1000,10000 [--corpus PATH] [--repeat 3] [--work DIR]
 
@@ -150,7 +151,7 @@ def bench_size(
     the rebuilds: plain Pelican and our full build only; without compare: no second full build
     to check the rebuild against)."""
     content, added, plain = prepare(corpus, size, work, ADDED if rebuilds else 0)
-    runs = {"plain": [], "ours": [], "unchanged": [], "added": [], "full_added": []}
+    runs = {name: [] for name in ("plain", "ours", "unchanged", "unstamped", "added", "full_added")}
     identical = []
     for _ in range(repeat):
         out = work / "plain-out"
@@ -169,6 +170,10 @@ def bench_size(
         if not rebuilds:
             continue
         runs["unchanged"].append(ours(live, site, cache, work / "unchanged.log"))
+        # Without the stamp, the same rebuild goes page by page: what a rebuild that changes one
+        # file pays before it renders anything.
+        (cache / "build-stamp.json").unlink()
+        runs["unstamped"].append(ours(live, site, cache, work / "unstamped.log"))
         for path in added.glob("*.txt"):
             shutil.copyfile(path, live / path.name)
         runs["added"].append(ours(live, site, cache, work / "added.log"))
@@ -199,6 +204,7 @@ def summarise(rows: list[dict], size: int) -> dict:
             n: round(statistics.median(r["stages"].get(n, 0.0) for r in rows), 2) for n in names
         }
         result["counts"] = rows[-1]["counts"]
+        result["peak"] = rows[-1].get("peak MB", {})
     return result
 
 
@@ -208,11 +214,12 @@ def print_table(results: dict) -> None:
     print("|---|---|---|---|---|---|---|---|")
     for size, result in results.items():
         plain, full = result["plain"]["seconds"], result["ours"]["seconds"]
-        for name in ("plain", "ours", "unchanged", "added", "full_added"):
+        for name in ("plain", "ours", "unchanged", "unstamped", "added", "full_added"):
             if name not in result:
                 continue
             row = result[name]
             label = {"unchanged": "ours, nothing changed", "added": f"ours, {ADDED} added"}
+            label |= {"unstamped": "ours, nothing changed, page by page"}
             label |= {"full_added": f"ours, full, N+{ADDED}", "plain": "plain Pelican"}
             print(
                 f"| {size} | {label.get(name, name)} | {row['seconds']:.1f} | "
@@ -226,6 +233,8 @@ def print_table(results: dict) -> None:
                 f"N={size}: rebuild after adding equals a full build: {result['identical_after_adding']}"
             )
             print(f"N={size}: rebuild after adding (s): {added['stages']} {added['counts']}")
+            print(f"N={size}: page by page, nothing changed (s): {result['unstamped']['stages']}")
+        print(f"N={size}: peak MB as each stage of the full build ended: {result['ours']['peak']}")
         print()
 
 

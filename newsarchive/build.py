@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
+from newsarchive import timing
+from newsarchive.buildstamp import BuildStamp, input_digest
 from newsarchive.sitecommit import clear_files, commit
 
 REPO = Path(__file__).resolve().parents[1]
 SETTINGS = REPO / "pelicanconf.py"
 REPORT = "build-report.json"
+STAMP = "build-stamp.json"
+DEFAULTS = {
+    # Skip the whole build when content, settings, code and output are as the last build left
+    # them (only with INCREMENTAL_ENABLED, which renders every page when off).
+    "INCREMENTAL_SKIP_UNCHANGED": True,
+}
 
 
 def build_site(
@@ -35,7 +44,43 @@ def build_site(
         **overrides,
     }
     settings = read_settings(str(settings_file), override=override)
+    stamp = BuildStamp(Path(settings["CACHE_PATH"]) / STAMP)
+    started = time.perf_counter()
+    inputs = input_digest(settings, [REPO / "newsarchive", REPO / "plugins", settings["THEME"]])
+    report_file = output / settings.get("BUILD_REPORT_SAVE_AS", REPORT)
+    if may_skip(settings) and stamp.is_current(inputs, output):
+        skipped(settings, time.perf_counter() - started, report_file)
+        return read_report(report_file)
+    stamp.forget()
     Pelican(settings).run()
     commit(staging, output)
-    report = output / settings.get("BUILD_REPORT_SAVE_AS", REPORT)
-    return json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
+    stamp.save(inputs, output)
+    return read_report(report_file)
+
+
+def read_report(path: Path) -> dict:
+    """The build report, or nothing when the report plugin is off."""
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def may_skip(settings: dict) -> bool:
+    """Whether a build with nothing changed may be skipped whole."""
+    enabled = settings.get("INCREMENTAL_ENABLED", True)
+    return enabled and settings.get(
+        "INCREMENTAL_SKIP_UNCHANGED", DEFAULTS["INCREMENTAL_SKIP_UNCHANGED"]
+    )
+
+
+def skipped(settings: dict, seconds: float, report_file: Path) -> None:
+    """Log a build skipped whole: its content, settings, code and output are as last time."""
+    timing.reset()
+    timing.add("checking", seconds)
+    timing.add("total", seconds)
+    for count in ("pages rendered", "pages written", "articles tagged"):
+        timing.note(count, 0)
+    timing.note("up to date", 1)
+    timing.save(settings["CACHE_PATH"])
+    print(f"build: nothing changed since the last build; kept the site as it is ({seconds:.1f}s)")
+    skipped_inputs = read_report(report_file).get("counts", {}).get("skipped")
+    if skipped_inputs:
+        print(f"build: {skipped_inputs} input(s) skipped, as before: see {report_file}")

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 from collections import defaultdict
+from itertools import groupby
 
 from newsarchive.slugs import safe_slug
+
+# Pelican's period keys: the year alone is an int, longer periods are tuples.
+PERIOD_KEYS = {
+    "year": lambda d: d.year,
+    "month": lambda d: (d.year, d.month),
+    "day": lambda d: (d.year, d.month, d.day),
+}
 
 
 def group_by_source(articles) -> list[dict]:
@@ -36,3 +45,36 @@ def unique_slugs(groups: list[dict]) -> None:
             digest = hashlib.sha1(group["name"].encode("utf-8")).hexdigest()[:8]
             group["slug"] = f"{group['slug']}-{digest}"
         seen.add(group["slug"])
+
+
+def period_archives(sorted_articles, articles, settings) -> dict[str, list[dict]]:
+    """Pelican's per-year, per-month and per-day archive groups, built in one pass: Pelican's own
+    compares every article with every article of its period, which is quadratic."""
+    archives: dict[str, list[dict]] = defaultdict(list)
+    members = {id(a) for a in sorted_articles}
+    for granularity, key in PERIOD_KEYS.items():
+        save_as = settings[f"{granularity.upper()}_ARCHIVE_SAVE_AS"]
+        url = settings[f"{granularity.upper()}_ARCHIVE_URL"]
+        if not save_as:
+            continue
+        in_period = defaultdict(list)  # in the order of `articles`, as Pelican gives them
+        for article in articles:
+            if id(article) in members:
+                in_period[key(article.date)].append(article)
+        for period, group in groupby(sorted_articles, key=lambda a: key(a.date)):
+            dates = list(group)
+            first = dates[0].date
+            archive = {
+                "dates": dates,
+                "articles": in_period[period],
+                "save_as": save_as.format(date=first),
+                "url": url.format(date=first),
+            }
+            if granularity == "year":
+                archive["period"] = archive["period_num"] = (period,)
+            else:
+                name = calendar.month_name[period[1]]
+                archive["period"] = (period[0], name, *period[2:])
+                archive["period_num"] = tuple(period)
+            archives[granularity].append(archive)
+    return archives

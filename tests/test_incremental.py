@@ -42,10 +42,33 @@ def site(tmp_path_factory):
     return content, output, cache
 
 
+def test_a_rebuild_with_nothing_changed_is_skipped_whole(site):
+    content, output, cache = site
+    before = inodes(output)
+    build_site(content, output, CACHE_PATH=str(cache))
+    assert counts(cache)["up to date"] == 1
+    assert inodes(output) == before
+
+
+@pytest.mark.parametrize("change", ["output", "setting"])
+def test_a_changed_output_file_or_setting_is_not_skipped(site, change):
+    content, output, cache = site
+    page = output / "articles/riyadh-rain/index.html"
+    overrides = {}
+    if change == "output":
+        page.write_text("مكسورة", encoding="utf-8")
+    else:
+        overrides["ENTITIES_RELATED_COUNT"] = 4
+    build_site(content, output, CACHE_PATH=str(cache), **overrides)
+    assert "up to date" not in counts(cache)
+    assert "مكسورة" not in page.read_text("utf-8")
+    build_site(content, output, CACHE_PATH=str(cache))  # back as the other tests expect it
+
+
 def test_a_rebuild_with_nothing_changed_renders_and_rewrites_no_page(site):
     content, output, cache = site
     before_digests, before_inodes = digest_tree(output), inodes(output)
-    build_site(content, output, CACHE_PATH=str(cache))
+    build_site(content, output, CACHE_PATH=str(cache), INCREMENTAL_SKIP_UNCHANGED=False)
     assert counts(cache)["pages rendered"] == 0
     assert counts(cache)["pages kept"] > 20
     assert counts(cache)["articles tagged"] == 0

@@ -18,6 +18,7 @@ DEFAULT_TABLES = [
     "incremental",
     "newsarchive.entities.settings",
     "newsarchive.search",
+    "newsarchive.build",
 ]
 
 

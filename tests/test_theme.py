@@ -256,12 +256,14 @@ def paged_site(tmp_path_factory) -> Path:
     return output
 
 
-def test_pagination_links_newer_and_older_pages(paged_site):
-    first = Page(paged_site / "index.html")
-    second = Page(paged_site / "page" / "2" / "index.html")
-    assert not first.find("a", rel="prev")
-    assert first.find("a", rel="next")[0]["href"] == "./page/2/"
-    assert "صفحة 2 من 4" in second.text
+def test_pagination_numbers_pages_from_the_oldest_and_links_them(paged_site):
+    front = Page(paged_site / "index.html")
+    third = Page(paged_site / "page" / "3" / "index.html")
+    oldest = Page(paged_site / "page" / "1" / "index.html")
+    assert not front.find("a", rel="prev")
+    assert front.find("a", rel="next")[0]["href"] == "./page/3/"
+    assert "صفحة 3" in third.text and "صفحة 1" in oldest.text
+    assert not oldest.find("a", rel="next")
     for rel in ("prev", "next"):
-        href = second.find("a", rel=rel)[0]["href"]
-        assert resolve(paged_site, second.path, href).exists(), href
+        href = third.find("a", rel=rel)[0]["href"]
+        assert resolve(paged_site, third.path, href).exists(), href

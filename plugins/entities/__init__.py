@@ -122,11 +122,16 @@ def write_entity_pages(generator, writer) -> None:
             template_name="entity",
             url=entity.url,
             page_name=entity.url.rstrip("/"),
-            entity=entity,
+            entity=link(entity),
             articles=articles,
-            dates=articles,
-            cooccurring=[(link(o), n) for o, n in catalog.cooccurring(entity.id, cooccurring)],
-            months=month_rows(entity),
+            # What changes as the entity gains articles goes on its front page only.
+            front_only={
+                "entity_facts": {"count": len(articles), "aliases": entity.aliases},
+                "cooccurring": [
+                    (link(o), n) for o, n in catalog.cooccurring(entity.id, cooccurring)
+                ],
+                "months": month_rows(entity),
+            },
             entity_letter_url=letter_url(settings, index_letter(entity.key)),
             **common,
         )

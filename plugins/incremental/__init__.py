@@ -1,6 +1,7 @@
-"""Pelican plugin: render only the pages whose inputs changed since the previous build, and keep
-the previous build's file (a hard link) for the rest. The work is in newsarchive.fingerprint
-and newsarchive.pagereuse."""
+"""Pelican plugin: the archive's writer. It lays listings out in stable pages (newsarchive.
+pagination), renders only the pages whose inputs changed since the previous build, and keeps the
+previous build's file (a hard link) for the rest (newsarchive.fingerprint, newsarchive.pagereuse).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pelican.writers import Writer
 from newsarchive import timing
 from newsarchive.fingerprint import Fingerprinter, code_digest, template_variables
 from newsarchive.pagereuse import PageManifest, keep_file, same_text
+from newsarchive.pagination import stable_pages
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +50,8 @@ class ReusingTemplate:
 
 
 class IncrementalWriter(Writer):
-    """Pelican's writer, rendering a page only when its fingerprint changed."""
+    """Pelican's writer, paginating listings stably and rendering a page only when its
+    fingerprint changed (with INCREMENTAL_ENABLED)."""
 
     current: IncrementalWriter | None = None  # the writer of the build in progress
 
@@ -62,20 +65,60 @@ class IncrementalWriter(Writer):
         )
         roots = [REPO / "newsarchive", REPO / "plugins", settings["THEME"]]
         self.code = code_digest(roots)
+        self.reuse = setting(settings, "INCREMENTAL_ENABLED")
         self.fingerprinter = None  # made on the first page, when the context is complete
         self._variables = {}
         self._kept: dict[str, Path] = {}
         self.rendered = 0
         IncrementalWriter.current = self
 
-    def write_file(self, name, template, context, *args, **kwargs):
+    def write_file(
+        self,
+        name,
+        template,
+        context,
+        relative_urls=False,
+        paginated=None,
+        template_name=None,
+        override_output=False,
+        url=None,
+        front_only=None,
+        **kwargs,
+    ):
+        """Pelican's write_file, with listings cut into stable pages. Variables in front_only
+        (and `dates`, the whole listing) go to a listing's front page only: a numbered page
+        must not change when the listing gains an article."""
         if self.fingerprinter is None:
-            self.fingerprinter = Fingerprinter(self.code + Fingerprinter("").settings(context))
-        return super().write_file(name, ReusingTemplate(template, self), context, *args, **kwargs)
+            # How this build reuses pages does not change what a page is.
+            shown = {k: v for k, v in context.items() if not k.startswith("INCREMENTAL_")}
+            self.fingerprinter = Fingerprinter(self.code + Fingerprinter("").settings(shown))
+        template = ReusingTemplate(template, self)
+        front_only = front_only or {}
+        items = (kwargs if paginated is None else paginated).get("articles")
+        per_page = self.settings["PAGINATED_TEMPLATES"].get(template_name, False)
+        if items is None or per_page is False:
+            kwargs |= front_only
+            return super().write_file(
+                name, template, context, relative_urls, paginated, template_name,
+                override_output, url, **kwargs,
+            )  # fmt: skip
+        per_page = per_page or self.settings["DEFAULT_PAGINATION"]
+        pattern = max(self.settings["PAGINATION_PATTERNS"], key=lambda p: p.min_page)
+        numbered = {k: v for k, v in kwargs.items() if k != "dates"}
+        for page in stable_pages(items, per_page, name, url, pattern):
+            extra = kwargs | front_only if page.is_front else numbered
+            super().write_file(
+                page.save_as, template, context, relative_urls, {}, template_name,
+                override_output, page.url, articles_page=page,
+                articles_previous_page=page.newer, articles_next_page=page.older, **extra,
+            )  # fmt: skip
 
     def render(self, template, context) -> str:
         """The page's HTML, or nothing when the previous build's file is kept instead: its
         inputs did not change, or the page came out byte for byte the same."""
+        if not self.reuse:
+            self.rendered += 1
+            return template.render(context)
         if template.name not in self._variables:
             self._variables[template.name] = template_variables(template.environment, template.name)
         fingerprint = self.fingerprinter.page(self._variables[template.name], context)
@@ -104,8 +147,9 @@ class IncrementalWriter(Writer):
 
 
 def get_writer(pelican):
-    """Pelican's writer, or ours when incremental builds are on."""
-    return IncrementalWriter if setting(pelican.settings, "INCREMENTAL_ENABLED") else None
+    """Our writer: it reuses pages only with INCREMENTAL_ENABLED, but always paginates stably,
+    so that the site's URLs do not depend on how it was built."""
+    return IncrementalWriter
 
 
 def save_manifest(pelican) -> None:
@@ -113,11 +157,12 @@ def save_manifest(pelican) -> None:
     writer = IncrementalWriter.current
     if writer is None or writer.output_path != pelican.output_path:
         return
+    # Without reuse the manifest is saved empty: its pages were all written anew.
     writer.manifest.save(pelican.output_path)
-    pages = len(writer.manifest.current)
+    written = len(writer.manifest.current) - writer.manifest.reused if writer.reuse else None
     timing.note("pages rendered", writer.rendered)
     timing.note("pages kept", writer.manifest.reused)
-    timing.note("pages written", pages - writer.manifest.reused)
+    timing.note("pages written", writer.rendered if written is None else written)
     if writer.fingerprinter and writer.fingerprinter.unstable:
         log.debug("incremental: unstable digests for %s", sorted(writer.fingerprinter.unstable))
     IncrementalWriter.current = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pelican import signals
 
-from newsarchive.listings import group_by_source
+from newsarchive.listings import group_by_source, period_archives
 
 DEFAULTS = {
     "SOURCE_URL": "sources/{slug}/",
@@ -17,6 +17,11 @@ DEFAULTS = {
 def setting(settings: dict, name: str) -> str:
     """A setting of this plugin, or its default."""
     return settings.get(name, DEFAULTS[name])
+
+
+def linear_period_archives(generator) -> None:
+    """Group the date archives in one pass: Pelican's grouping is quadratic in the articles."""
+    generator._build_period_archives = period_archives
 
 
 def prepare(generator) -> None:
@@ -37,6 +42,10 @@ def prepare(generator) -> None:
         )
         generator.context["dates"] = dated
         generator.context["period_archives"] = generator.period_archives
+    # A year page lists its months, not its articles: one page, not one per DEFAULT_PAGINATION
+    # articles.
+    for year in generator.period_archives.get("year", []):
+        year["articles"] = []
 
 
 def pin_sitemap_date(dated) -> None:
@@ -72,15 +81,17 @@ def write_sources(generator, writer) -> None:
             generator.get_template("source"),
             generator.context,
             relative_urls=settings["RELATIVE_URLS"],
-            paginated={"articles": group["articles"], "dates": group["articles"]},
+            paginated={"articles": group["articles"]},
             template_name="source",
             url=group["url"],
-            source=group,
+            source={"name": group["name"], "url": group["url"]},
+            front_only={"source_count": group["count"]},
             page_name=group["url"].rstrip("/"),
         )
 
 
 def register() -> None:
     """Wire the listings into Pelican's article generation."""
+    signals.article_generator_init.connect(linear_period_archives)
     signals.article_generator_finalized.connect(prepare)
     signals.article_writer_finalized.connect(write_sources)

@@ -3,9 +3,7 @@ write them to build-timing.json in the cache folder (not the output, which stays
 
 from __future__ import annotations
 
-import json
 import time
-from pathlib import Path
 
 from pelican import signals
 
@@ -38,9 +36,7 @@ def finish(pelican) -> None:
         inside = sum(timing.STAGES.values()) - MARKS["before_writing"]
         timing.add("rendering", time.perf_counter() - MARKS["writing"] - inside)
     timing.add("total", time.perf_counter() - MARKS["start"])
-    cache = Path(pelican.settings["CACHE_PATH"])
-    cache.mkdir(parents=True, exist_ok=True)
-    (cache / "build-timing.json").write_text(json.dumps(timing.as_data(), indent=1) + "\n")
+    timing.save(pelican.settings["CACHE_PATH"])
     print(timing.summary())
 
 

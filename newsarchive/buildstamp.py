@@ -1,0 +1,105 @@
+"""A stamp of what the last build was made from and of the files it left, so that a build whose
+inputs and output are both as that build left them is skipped whole, as make skips a target that
+is up to date."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Iterable, Mapping
+from importlib import metadata
+from pathlib import Path
+
+from newsarchive.fingerprint import Fingerprinter
+from newsarchive.jsoncache import joined_digest
+
+
+def tree_digest(root: Path | str) -> bytes:
+    """Digest of every file under root: its path and its bytes."""
+    root = Path(root)
+    parts = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for name in files:
+            path = Path(folder, name)
+            digest = hashlib.sha256(path.read_bytes()).digest()
+            parts.append(path.relative_to(root).as_posix().encode() + b"=" + digest)
+    return joined_digest(b"tree", sorted(parts))
+
+
+def output_identity(root: Path | str) -> str:
+    """Digest of every file under root by path, size, mtime and inode: any file written,
+    touched, added or removed since changes it."""
+    parts = []
+    for folder, _, files in os.walk(root):
+        for name in files:
+            path = os.path.join(folder, name)
+            st = os.stat(path)
+            ident = f"{os.path.relpath(path, root)}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}"
+            parts.append(ident.encode("utf-8", "surrogateescape"))
+    return joined_digest(b"output", sorted(parts)).hex()
+
+
+def installed_versions() -> bytes:
+    """Python's version and every installed distribution's: a new library may build new bytes."""
+    # A set: a distribution is listed once per sys.path entry it is found on, and Pelican adds
+    # its plugin paths to sys.path.
+    names = sorted({f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions()})
+    return "\n".join([sys.version, *names]).encode()
+
+
+def named_files(settings: Mapping, outside: Iterable[Path]) -> list[Path]:
+    """Files that settings name (aliases, stop lists), except those under the given folders
+    (caches and output, which a build writes)."""
+    skip = [Path(p).resolve() for p in outside]
+    found = []
+    for key in sorted(settings):
+        value = settings[key]
+        if key.endswith("_PATH") and isinstance(value, str) and os.path.isfile(value):
+            path = Path(value).resolve()
+            if not any(path.is_relative_to(folder) for folder in skip):
+                found.append(path)
+    return found
+
+
+def input_digest(settings: Mapping, code_roots: Iterable[Path | str]) -> str:
+    """Digest of all a build is made from: content, settings, the files settings name, our
+    code and theme, and the installed libraries."""
+    outside = [settings["CACHE_PATH"], settings["OUTPUT_PATH"]]
+    parts = [
+        tree_digest(settings["PATH"]),
+        Fingerprinter("").settings(settings).encode(),
+        *(p.as_posix().encode() + p.read_bytes() for p in named_files(settings, outside)),
+        *(tree_digest(root) for root in code_roots),
+        installed_versions(),
+    ]
+    return joined_digest(b"inputs", parts).hex()
+
+
+class BuildStamp:
+    """The stamp file: the inputs digest and the output identity of the last finished build."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+
+    def is_current(self, inputs: str, output: Path | str) -> bool:
+        """True when the last build was made from these inputs and its output is untouched."""
+        try:
+            saved = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        if saved.get("inputs") != inputs or not Path(output).is_dir():
+            return False
+        return saved.get("output") == output_identity(output)
+
+    def forget(self) -> None:
+        """Drop the stamp: a build is about to change the output."""
+        self.path.unlink(missing_ok=True)
+
+    def save(self, inputs: str, output: Path | str) -> None:
+        """Stamp a finished build."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        stamp = {"inputs": inputs, "output": output_identity(output)}
+        self.path.write_text(json.dumps(stamp) + "\n", encoding="utf-8")

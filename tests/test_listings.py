@@ -1,0 +1,36 @@
+"""Listing groups: the date archives match Pelican's own grouping."""
+
+from datetime import datetime
+from types import SimpleNamespace
+
+import pytest
+from pelican.generators import ArticlesGenerator
+from pelican.settings import DEFAULT_CONFIG
+
+from newsarchive.listings import period_archives
+
+DATES = [
+    datetime(2015, 1, 31, 23, 0),
+    datetime(2015, 1, 31, 8, 0),
+    datetime(2015, 2, 1, 0, 5),
+    datetime(2015, 12, 31, 12, 0),
+    datetime(2016, 1, 1, 9, 0),
+    datetime(2016, 1, 1, 9, 0),
+]
+
+
+@pytest.mark.parametrize("day_archives", [False, True])
+def test_period_archives_group_as_pelican_does(day_archives):
+    articles = [SimpleNamespace(date=d, title=f"خبر {i}") for i, d in enumerate(DATES)]
+    # Pelican gives the articles newest first and the dates oldest first.
+    dates = sorted(articles, key=lambda a: a.date)
+    settings = dict(DEFAULT_CONFIG)
+    settings |= {"YEAR_ARCHIVE_SAVE_AS": "archives/{date:%Y}/index.html"}
+    settings |= {"MONTH_ARCHIVE_SAVE_AS": "archives/{date:%Y}/{date:%m}/index.html"}
+    if day_archives:
+        settings["DAY_ARCHIVE_SAVE_AS"] = "archives/{date:%Y}/{date:%m}/{date:%d}/index.html"
+    theirs = ArticlesGenerator._build_period_archives(None, dates, articles[::-1], settings)
+    ours = period_archives(dates, articles[::-1], settings)
+    assert ours == theirs
+    assert [len(a["articles"]) for a in ours["month"]] == [2, 1, 1, 2]
+    assert ("day" in ours) == day_archives
