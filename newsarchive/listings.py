@@ -47,6 +47,18 @@ def unique_slugs(groups: list[dict]) -> None:
         seen.add(group["slug"])
 
 
+class MemberList(list):
+    """A list whose `in` looks the object up by identity in a set, not by scanning: Pelican
+    asks, for every article and every category or author, whether the article is in its list."""
+
+    def __init__(self, items) -> None:
+        super().__init__(items)
+        self._ids = {id(item) for item in self}
+
+    def __contains__(self, item) -> bool:
+        return id(item) in self._ids
+
+
 def period_archives(sorted_articles, articles, settings) -> dict[str, list[dict]]:
     """Pelican's per-year, per-month and per-day archive groups, built in one pass: Pelican's own
     compares every article with every article of its period, which is quadratic."""

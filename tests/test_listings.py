@@ -7,7 +7,7 @@ import pytest
 from pelican.generators import ArticlesGenerator
 from pelican.settings import DEFAULT_CONFIG
 
-from newsarchive.listings import period_archives
+from newsarchive.listings import MemberList, period_archives
 
 DATES = [
     datetime(2015, 1, 31, 23, 0),
@@ -34,3 +34,10 @@ def test_period_archives_group_as_pelican_does(day_archives):
     assert ours == theirs
     assert [len(a["articles"]) for a in ours["month"]] == [2, 1, 1, 2]
     assert ("day" in ours) == day_archives
+
+
+def test_member_list_finds_by_identity_and_stays_a_list():
+    first, second = SimpleNamespace(title="خبر"), SimpleNamespace(title="خبر")
+    members = MemberList([first])
+    assert first in members and second not in members  # equal objects, not the same one
+    assert members == [first] and isinstance(members, list)
