@@ -15,6 +15,8 @@ STAGES: dict[str, float] = {}
 # Peak resident memory (MB) of the build and of its largest finished worker, as each stage ends:
 # the stage that raises it is the one to make leaner.
 MEMORY: dict[str, dict[str, int]] = {}
+# Stages that ran in another process beside the others: they add nothing to the wall time.
+OVERLAPPED: set[str] = set()
 # Counts worth knowing beside the times (articles tagged, pages kept from the previous build).
 COUNTS: dict[str, int] = {}
 
@@ -24,11 +26,14 @@ def reset() -> None:
     STAGES.clear()
     COUNTS.clear()
     MEMORY.clear()
+    OVERLAPPED.clear()
 
 
-def add(stage: str, seconds: float) -> None:
-    """Add time to a stage."""
+def add(stage: str, seconds: float, overlapped: bool = False) -> None:
+    """Add time to a stage (overlapped: it ran in another process beside the others)."""
     STAGES[stage] = STAGES.get(stage, 0.0) + seconds
+    if overlapped:
+        OVERLAPPED.add(stage)
     MEMORY[stage] = {"build": peak_mb(resource.RUSAGE_SELF)}
     MEMORY[stage]["worker"] = peak_mb(resource.RUSAGE_CHILDREN)
 
@@ -53,18 +58,27 @@ def stage(name: str) -> Iterator[None]:
         add(name, time.perf_counter() - start)
 
 
+def serial_seconds() -> float:
+    """Seconds of the stages that ran in the build's own process, one after another."""
+    return sum(seconds for name, seconds in STAGES.items() if name not in OVERLAPPED)
+
+
 def summary() -> str:
     """One line: each stage's seconds, in the order they ran, then the counts."""
-    parts = [f"{name} {seconds:.2f}s" for name, seconds in STAGES.items()]
+    parts = [
+        f"{name} {seconds:.2f}s" + (" (beside)" if name in OVERLAPPED else "")
+        for name, seconds in STAGES.items()
+    ]
     parts += [f"{name} {value}" for name, value in COUNTS.items()]
     return "timing: " + ", ".join(parts)
 
 
 def as_data() -> dict:
     """The log as plain data: {"stages": {name: seconds}, "counts": {name: n}, "peak MB":
-    {stage: {"build": MB, "worker": MB}}}."""
+    {stage: {"build": MB, "worker": MB}}, "overlapped": [stages run beside the others]}."""
     stages = {k: round(v, 3) for k, v in STAGES.items()}
-    return {"stages": stages, "counts": dict(COUNTS), "peak MB": dict(MEMORY)}
+    data = {"stages": stages, "counts": dict(COUNTS), "peak MB": dict(MEMORY)}
+    return data | {"overlapped": sorted(OVERLAPPED)}
 
 
 def save(cache_folder: Path | str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -66,3 +67,11 @@ def test_strict_build_fails_when_an_input_is_skipped(tmp_path):
     )
     assert strict.returncode != 0
     assert "1 input(s) skipped" in strict.stderr
+
+
+def test_search_built_beside_the_rendering_gives_the_same_site(built_site, tmp_path):
+    # The session's site built its search files in a forked process while pages rendered.
+    alone = tmp_path / "output"
+    build_site(FIXTURE_CONTENT, alone, CACHE_PATH=str(tmp_path / "c"), SEARCH_IN_BACKGROUND=False)
+    assert digest_tree(alone) == digest_tree(built_site)
+    assert json.loads((tmp_path / "c" / "build-timing.json").read_text())["overlapped"] == []

@@ -198,13 +198,17 @@ def test_article_texts_and_facet_files(site):
     assert meta[:3] == ["loc-iraq", "العراق", "LOC"] and meta[4] == 3
 
 
-def test_two_indexing_processes_give_the_same_files(tmp_path, monkeypatch):
-    # Each process analyses its part of the archive; the export merges the parts.
+@pytest.mark.parametrize("split", ["processes", "batches"])
+def test_indexing_in_parts_gives_the_same_files(tmp_path, monkeypatch, split):
+    # Each process, and each batch, analyses its part of the archive; the export merges them.
     from newsarchive.search import index as index_module
 
     monkeypatch.setattr(index_module, "MIN_DOCS_PER_PROCESS", 2)
     one = build(tmp_path / "one", extra=30, SEARCH_INDEX_PROCS=1)
-    two = build(tmp_path / "two", extra=30, SEARCH_INDEX_PROCS=2)
+    parts = {"SEARCH_INDEX_PROCS": 2} if split == "processes" else {"SEARCH_INDEX_BATCH": 7}
+    two = build(tmp_path / "two", extra=30, **{"SEARCH_INDEX_PROCS": 1, **parts})
+    if split == "batches":
+        assert len(open_index(default_index_dir(two))._segments()) == 6  # 36 articles, 7 a batch
     files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
     for name in files:

@@ -250,8 +250,10 @@ class IndexedArchive:
 
     @cached_property
     def terms(self) -> ArchiveTerms:
-        """The terms of every document."""
-        return merge_archives(self.parts)
+        """The terms of every document (the parts are let go once merged)."""
+        merged = merge_archives(self.parts)
+        self.parts = [merged]
+        return merged
 
 
 def analyze_documents(docs: list[SearchDoc]) -> ArchiveTerms:
@@ -282,12 +284,27 @@ def write_segment(ix, docs: list[SearchDoc], archive: ArchiveTerms, lock: bool =
     return writer
 
 
-def _index_part_in_child(ix, docs, connection) -> None:
-    """Analyse and write a part of the documents; send back its segment and its terms."""
-    with paused_gc():
-        archive = analyze_documents(docs)
-        segment = write_segment(ix, docs, archive, lock=False).segment
-    connection.send((segment, archive))
+def index_batches(ix, docs: list[SearchDoc], batch: int, lock_first: bool = False):
+    """Analyse and write the documents `batch` at a time, a segment each, so that the per-word
+    arrays of analysis never cover more than a batch (they are most of the build's memory).
+    Return the first batch's writer (with lock_first, the one holding the index lock), every
+    segment, and every batch's terms."""
+    first, segments, parts = None, [], []
+    for start in range(0, max(1, len(docs)), batch):
+        part = docs[start : start + batch]
+        with paused_gc():
+            archive = analyze_documents(part)
+            writer = write_segment(ix, part, archive, lock=lock_first and first is None)
+        first = first or writer
+        segments.append(writer.segment)
+        parts.append(archive)
+    return first, segments, parts
+
+
+def _index_part_in_child(ix, docs, batch, connection) -> None:
+    """Analyse and write a part of the documents; send back its segments and their terms."""
+    _, segments, parts = index_batches(ix, docs, batch)
+    connection.send((segments, parts))
     connection.close()
 
 
@@ -297,12 +314,14 @@ def build_index(
     title_boost: float = DEFAULTS["SEARCH_TITLE_BOOST"],
     entity_boost: float = DEFAULTS["SEARCH_ENTITY_BOOST"],
     procs: int = DEFAULTS["SEARCH_INDEX_PROCS"],
+    batch: int = DEFAULTS["SEARCH_INDEX_BATCH"],
 ) -> IndexedArchive:
     """Create a fresh Whoosh index of the numbered docs in index_dir and return their terms.
 
     With procs > 1, forked processes analyse and write later parts of the docs as segments of
     their own while this one does the first part (Whoosh's multisegment idea, without its
-    pickling of every document); their terms come back for the export.
+    pickling of every document); their terms come back for the export. Every process works
+    `batch` documents at a time.
     """
     index_dir = Path(index_dir)
     if index_dir.exists():
@@ -316,23 +335,23 @@ def build_index(
     children = []
     for start in starts[1:]:
         receiver, sender = context.Pipe(duplex=False)
-        part = (ix, docs[start : start + size], sender)
+        part = (ix, docs[start : start + size], batch, sender)
         child = context.Process(target=_index_part_in_child, args=part)
         child.start()
         sender.close()
         children.append((child, receiver))
-    with paused_gc():
-        archive = analyze_documents(docs[:size])
-        writer = write_segment(ix, docs[:size], archive)
+    writer, segments, parts = index_batches(ix, docs[:size], batch, lock_first=True)
     try:
         with paused_gc():
             received = [receiver.recv() for _, receiver in children]
-        writer._commit_toc([writer.segment] + [segment for segment, _ in received])
+        for child_segments, child_parts in received:
+            segments += child_segments
+            parts += child_parts
+        writer._commit_toc(segments)
     finally:
         writer._finish()
         for child, _ in children:
             child.join()
-    parts = [archive] + [terms for _, terms in received]
     return IndexedArchive(docs, parts, title_boost, entity_boost)
 
 

@@ -32,6 +32,7 @@ def build_search(
         title_boost=opts["SEARCH_TITLE_BOOST"],
         entity_boost=opts["SEARCH_ENTITY_BOOST"],
         procs=opts["SEARCH_INDEX_PROCS"],
+        batch=opts["SEARCH_INDEX_BATCH"],
     )
     indexed = time.perf_counter()
     manifest = export_search(

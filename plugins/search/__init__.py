@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import json
 import logging
+import time
+from functools import partial
 from pathlib import Path
 
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
 from newsarchive import timing
+from newsarchive.background import Background
 from newsarchive.fingerprint import code_digest
 from newsarchive.jsoncache import digest_all
 from newsarchive.search import DEFAULTS
@@ -21,6 +24,9 @@ from newsarchive.stagecache import link_tree, reuse_or_make
 log = logging.getLogger(__name__)
 NEWSARCHIVE = Path(__file__).resolve().parents[2] / "newsarchive"
 CODE = code_digest([NEWSARCHIVE], suffixes=(".py",))
+# Options that say how the files are built, not what they hold.
+HOW_OPTIONS = {"SEARCH_INDEX_PROCS", "SEARCH_INDEX_BATCH", "SEARCH_IN_BACKGROUND"}
+PENDING: list[Background] = []  # search stages running beside the rendering
 
 
 def setting(settings: dict, name: str):
@@ -44,38 +50,67 @@ def article_record(article) -> dict:
 
 
 def index_articles(generators) -> None:
-    """Build the Whoosh index and the static files; publish sources and dates to templates."""
+    """Build the Whoosh index and the static files (in a forked process while pages render,
+    with SEARCH_IN_BACKGROUND); publish sources and dates to templates."""
     articles_generator = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
     if articles_generator is None:
         return
+    PENDING.clear()  # a failed build's stage: its output folder is not this build's
     settings = articles_generator.settings
     context = articles_generator.context
     records = [article_record(a) for a in articles_generator.articles]
+    days = sorted(r["date"].strftime("%Y-%m-%d") for r in records if r["date"])
+    context["search_sources"] = sorted({r["source"] for r in records if r["source"]})
+    context["search_first_day"] = days[0] if days else ""
+    context["search_last_day"] = days[-1] if days else ""
+    options = {name: setting(settings, name) for name in DEFAULTS}
+    if options["SEARCH_IN_BACKGROUND"]:
+        options["SEARCH_INDEX_PROCS"] = 1  # the build's own process renders on the other core
+    stage = partial(search_stage, records, context.get("entities"), options, settings)
+    if options["SEARCH_IN_BACKGROUND"]:
+        PENDING.append(Background("search", stage))
+    else:
+        report(stage())
+
+
+def search_stage(records: list[dict], entities, options: dict, settings: dict) -> dict:
+    """Build or reuse the index and the static files, and link the files into the output."""
     output = Path(settings["OUTPUT_PATH"])
     index_dir = setting(settings, "SEARCH_INDEX_PATH") or default_index_dir(output)
-    options = {name: setting(settings, name) for name in DEFAULTS}
-    entities = context.get("entities")
     # Unchanged articles, entities, options and code: the previous index and files still hold.
-    parts = [CODE, *records, entities, options]
+    # The options that only say how the files are built are left out.
+    shaping = {k: v for k, v in options.items() if k not in HOW_OPTIONS}
+    parts = [CODE, *records, entities, shaping]
     inputs = (json.dumps(p, default=str, sort_keys=True, ensure_ascii=False) for p in parts)
     files, manifest, reused = reuse_or_make(
         Path(settings["CACHE_PATH"]) / "search-export",
         digest_all(inputs),
         lambda folder: build_search(records, folder, index_dir, entities=entities, options=options),
     )
-    link_tree(files, output / setting(settings, "SEARCH_OUTPUT_DIR"))
-    if reused:
-        log.info("search: %d articles unchanged; index and files kept", manifest["docs"])
-    else:
-        log.info("search: %d articles indexed in %s", manifest["docs"], manifest["timings"])
-        timing.add("indexing", manifest["timings"]["index_s"])
-        timing.add("export", manifest["timings"]["export_s"])
-    days = sorted(r["date"].strftime("%Y-%m-%d") for r in records if r["date"])
-    context["search_sources"] = sorted({r["source"] for r in records if r["source"]})
-    context["search_first_day"] = days[0] if days else ""
-    context["search_last_day"] = days[-1] if days else ""
+    link_tree(files, output / options["SEARCH_OUTPUT_DIR"])
+    return {"docs": manifest["docs"], "timings": manifest.get("timings"), "reused": reused}
+
+
+def report(result: dict, overlapped: bool = False) -> None:
+    """Log what the search stage did and time it."""
+    if result["reused"]:
+        log.info("search: %d articles unchanged; index and files kept", result["docs"])
+        return
+    log.info("search: %d articles indexed in %s", result["docs"], result["timings"])
+    timing.add("indexing", result["timings"]["index_s"], overlapped)
+    timing.add("export", result["timings"]["export_s"], overlapped)
+
+
+def collect(generator, writer) -> None:
+    """Wait for the search stage running beside the rendering, once the articles are written."""
+    while PENDING:
+        started = time.perf_counter()
+        result = PENDING.pop().result()
+        timing.add("search wait", time.perf_counter() - started)
+        report(result, overlapped=True)
 
 
 def register():
     """Connect the plugin to Pelican's signals."""
     signals.all_generators_finalized.connect(index_articles)
+    signals.article_writer_finalized.connect(collect)

@@ -27,13 +27,13 @@ def read_done(generator) -> None:
 def writing_starts(writer) -> None:
     """Contexts are complete; from here on Pelican renders and writes pages."""
     MARKS["writing"] = time.perf_counter()
-    MARKS["before_writing"] = sum(timing.STAGES.values())
+    MARKS["before_writing"] = timing.serial_seconds()
 
 
 def finish(pelican) -> None:
     """Record rendering (writing less the stages timed inside it) and save the log."""
     if "writing" in MARKS:
-        inside = sum(timing.STAGES.values()) - MARKS["before_writing"]
+        inside = timing.serial_seconds() - MARKS["before_writing"]
         timing.add("rendering", time.perf_counter() - MARKS["writing"] - inside)
     timing.add("total", time.perf_counter() - MARKS["start"])
     timing.save(pelican.settings["CACHE_PATH"])
