@@ -159,10 +159,12 @@ def save_manifest(pelican) -> None:
         return
     # Without reuse the manifest is saved empty: its pages were all written anew.
     writer.manifest.save(pelican.output_path)
-    written = len(writer.manifest.current) - writer.manifest.reused if writer.reuse else None
+    kept = writer.manifest.reused
     timing.note("pages rendered", writer.rendered)
-    timing.note("pages kept", writer.manifest.reused)
-    timing.note("pages written", writer.rendered if written is None else written)
+    timing.note("pages kept", kept)
+    timing.note(
+        "pages written", len(writer.manifest.current) - kept if writer.reuse else writer.rendered
+    )
     if writer.fingerprinter and writer.fingerprinter.unstable:
         log.debug("incremental: unstable digests for %s", sorted(writer.fingerprinter.unstable))
     IncrementalWriter.current = None
