@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 
 from babel.dates import format_date
 
@@ -17,6 +18,7 @@ def arabic_date(value: date | datetime | None) -> str:
     return f"{value.day} {arabic_month(value.month)} {value.year}"
 
 
+@cache  # every listing entry asks; babel parses its locale on each call
 def arabic_month(month: int) -> str:
     """Arabic name of a Gregorian month (1-12)."""
     return format_date(date(2000, month, 1), "MMMM", locale=LOCALE)

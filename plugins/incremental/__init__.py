@@ -104,7 +104,8 @@ class IncrementalWriter(Writer):
             )  # fmt: skip
         per_page = per_page or self.settings["DEFAULT_PAGINATION"]
         pattern = max(self.settings["PAGINATION_PATTERNS"], key=lambda p: p.min_page)
-        numbered = {k: v for k, v in kwargs.items() if k != "dates"}
+        # None hides the context's `dates` too: every article of the archive.
+        numbered = kwargs | {"dates": None}
         for page in stable_pages(items, per_page, name, url, pattern):
             extra = kwargs | front_only if page.is_front else numbered
             super().write_file(
