@@ -4,7 +4,6 @@ is up to date."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -12,21 +11,8 @@ from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
 
-from newsarchive.fingerprint import Fingerprinter
+from newsarchive.fingerprint import Fingerprinter, code_digest
 from newsarchive.jsoncache import joined_digest
-
-
-def tree_digest(root: Path | str) -> bytes:
-    """Digest of every file under root: its path and its bytes."""
-    root = Path(root)
-    parts = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d != "__pycache__"]
-        for name in files:
-            path = Path(folder, name)
-            digest = hashlib.sha256(path.read_bytes()).digest()
-            parts.append(path.relative_to(root).as_posix().encode() + b"=" + digest)
-    return joined_digest(b"tree", sorted(parts))
 
 
 def output_identity(root: Path | str) -> str:
@@ -69,10 +55,10 @@ def input_digest(settings: Mapping, code_roots: Iterable[Path | str]) -> str:
     code and theme, and the installed libraries."""
     outside = [settings["CACHE_PATH"], settings["OUTPUT_PATH"]]
     parts = [
-        tree_digest(settings["PATH"]),
+        code_digest([settings["PATH"]], suffixes=None).encode(),
         Fingerprinter("").settings(settings).encode(),
         *(p.as_posix().encode() + p.read_bytes() for p in named_files(settings, outside)),
-        *(tree_digest(root) for root in code_roots),
+        code_digest(code_roots, suffixes=None).encode(),
         installed_versions(),
     ]
     return joined_digest(b"inputs", parts).hex()

@@ -25,11 +25,13 @@ SHORT_BYTES = 64
 
 
 def code_digest(roots: Iterable[Path | str], suffixes=(".py", ".html", ".txt")) -> str:
-    """Digest of the source files under the roots: new code or templates mean new pages."""
+    """Digest of the source files under the roots (every file when suffixes is None): new code
+    or templates mean new pages."""
     h = hashlib.sha256()
     for root in roots:
         for path in sorted(Path(root).rglob("*")):
-            if path.suffix in suffixes and path.is_file() and "__pycache__" not in path.parts:
+            wanted = suffixes is None or path.suffix in suffixes
+            if wanted and path.is_file() and "__pycache__" not in path.parts:
                 h.update(str(path.relative_to(root)).encode())
                 h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()
