@@ -200,6 +200,15 @@ function facetGroup(title, buttons) {
   return group;
 }
 
+/** A facet button that sets a filter control to its value, or clears it when already set. */
+function toggleButton(label, count, control, value) {
+  const chosen = control.value === value;
+  return facetButton(label, count, chosen, () => {
+    control.value = chosen ? "" : value;
+    refilter();
+  });
+}
+
 function refilter() {
   syncUrl();
   runSearch().catch(showError);
@@ -215,31 +224,16 @@ async function updateFacets() {
   if (mine !== facetsGeneration) return;
   const groups = [];
   if (found.sources.length) {
-    const chosen = controls.source.value;
-    groups.push(
-      facetGroup(
-        "المصادر",
-        found.sources.map((s) =>
-          facetButton(s.name, s.count, s.name === chosen, () => {
-            controls.source.value = s.name === chosen ? "" : s.name;
-            refilter();
-          }),
-        ),
-      ),
+    const buttons = found.sources.map((s) =>
+      toggleButton(s.name, s.count, controls.source, s.name),
     );
+    groups.push(facetGroup("المصادر", buttons));
   }
   if (found.types.length) {
-    groups.push(
-      facetGroup(
-        "أنواع الأعلام",
-        found.types.map((t) =>
-          facetButton(TYPE_LABELS[t.type] ?? t.type, t.count, t.type === type, () => {
-            controls.type.value = t.type === type ? "" : t.type;
-            refilter();
-          }),
-        ),
-      ),
+    const buttons = found.types.map((t) =>
+      toggleButton(TYPE_LABELS[t.type] ?? t.type, t.count, controls.type, t.type),
     );
+    groups.push(facetGroup("أنواع الأعلام", buttons));
   }
   if (found.entities.length) {
     groups.push(
