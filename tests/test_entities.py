@@ -11,10 +11,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsarchive.entities import tagging
+from newsarchive import forkmap
 from newsarchive.entities.aliases import load_aliases, parse_aliases
 from newsarchive.entities.archive import Catalog, Doc, by_letter, index_letter, link_articles
 from newsarchive.entities.cache import TagCache
+from newsarchive.entities.linkcache import LinkCache
 from newsarchive.entities.linking import LocalEntity, link_mentions
 from newsarchive.entities.names import entity_path, entity_slug, name_key
 from newsarchive.entities.pipeline import ArticleInput, build_catalog
@@ -267,6 +268,24 @@ def test_surname_alone_never_merges_across_articles():
     assert people == {name_key("مصطفى الكاظمي"): ["a"], name_key("محمد الكاظمي"): ["c"]}
 
 
+def test_linking_in_two_processes_gives_what_one_gives(tmp_path, monkeypatch):
+    monkeypatch.setattr(forkmap, "PARALLEL_MIN_ITEMS", 2)
+    people = ["مصطفى الكاظمي", "محمد الكاظمي", "حيدر العبادي"]
+    texts = {
+        f"a{n}": f"قال {people[n % 3]} في بغداد إن الاجتماع مثمر، وأكد الكاظمي ذلك لوكالة الأنباء العراقية."
+        for n in range(30)
+    }
+    spans = [(p, "PER") for p in people] + [("الكاظمي", "PER"), ("بغداد", "LOC")]
+    found = {i: mentions_of(t, spans) for i, t in texts.items()}
+    serial = link_articles(texts, found, ALIASES, Policy())
+    cache = LinkCache(tmp_path / "linked.pickle", "v1")
+    assert link_articles(texts, found, ALIASES, Policy(), cache=cache, procs=2) == serial
+    cache.save()
+    again = LinkCache(tmp_path / "linked.pickle", "v1")
+    assert link_articles(texts, found, ALIASES, Policy(), cache=again, procs=2) == serial
+    assert again.hits == 30  # every article's linking is reused, none is linked again
+
+
 def test_catalog_merges_by_key_and_shows_most_common_form():
     catalog = Catalog(
         [
@@ -420,7 +439,7 @@ def test_cache_tags_only_changed_articles(tmp_path):
 
 
 def test_tagging_in_two_processes_gives_what_one_gives(tmp_path, monkeypatch):
-    monkeypatch.setattr(tagging, "PARALLEL_MIN_TEXTS", 2)
+    monkeypatch.setattr(forkmap, "PARALLEL_MIN_ITEMS", 2)
     words = (("بغداد", "LOC"), ("الكاظمي", "PER"))
     texts = {f"a{n}": f"زار الكاظمي بغداد {n} مرة" + " وبغداد" * (n % 3) for n in range(40)}
     texts["copy"] = texts["a1"]  # the same text twice is tagged once

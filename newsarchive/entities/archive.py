@@ -11,10 +11,11 @@ from datetime import date, datetime
 
 from newsarchive.dates import arabic_month_year
 from newsarchive.entities.aliases import AliasTable
-from newsarchive.entities.linkcache import LinkCache
+from newsarchive.entities.linkcache import AskedSet, LinkCache
 from newsarchive.entities.linking import LocalEntity, link_mentions, mention_keys
 from newsarchive.entities.names import entity_id, entity_path, name_key
 from newsarchive.entities.policy import Policy
+from newsarchive.forkmap import fork_map
 from newsarchive.ner import Mention
 
 MAX_ALIASES_SHOWN = 12
@@ -54,9 +55,10 @@ def link_articles(
     min_articles_known: int = 2,
     gazetteer: Collection[tuple[str, str]] = frozenset(),
     cache: LinkCache | None = None,
+    procs: int = 1,
 ) -> dict[str, list[LocalEntity]]:
-    """Link every article's mentions and keep the publishable entities (reusing the cache's
-    result for an article whose linking would come out the same).
+    """Link every article's mentions (in procs processes) and keep the publishable entities,
+    reusing the cache's result for an article whose linking would come out the same.
 
     A name the tagger found bare in at least min_articles_known articles counts as known, so
     لتكريت becomes تكريت even when تكريت is neither curated nor in the gazetteer.
@@ -65,20 +67,26 @@ def link_articles(
     for found in mentions.values():
         seen.update(mention_keys(found))
     known = {k for k, n in seen.items() if n >= min_articles_known}
-    result = {}
+    keys = {}
+    linked = {}
     for doc_id, found in mentions.items():
-        text = texts[doc_id]
+        if cache is not None:
+            keys[doc_id] = hashlib.sha256(f"{texts[doc_id]}\0{found!r}".encode()).hexdigest()
+            reused = cache.reuse(keys[doc_id], known)
+            if reused is not None:
+                linked[doc_id] = reused
 
-        def link(asked_known: Collection, text=text, found=found) -> list[LocalEntity]:
-            return link_mentions(text, found, aliases, asked_known, gazetteer)
+    def link(doc_id: str) -> tuple[list[LocalEntity], tuple]:
+        asking = AskedSet(known)
+        found = link_mentions(texts[doc_id], mentions[doc_id], aliases, asking, gazetteer)
+        return found, tuple(asking.asked.items())
 
-        if cache is None:
-            linked = link(known)
-        else:
-            key = hashlib.sha256(f"{text}\0{found!r}".encode()).hexdigest()
-            linked = cache.link(key, known, link)
-        result[doc_id] = policy.select(linked, aliases.stop)
-    return result
+    todo = [doc_id for doc_id in mentions if doc_id not in linked]
+    for doc_id, (found, asked) in zip(todo, fork_map(link, todo, procs), strict=True):
+        linked[doc_id] = found
+        if cache is not None:
+            cache.keep(keys[doc_id], found, asked)
+    return {doc_id: policy.select(linked[doc_id], aliases.stop) for doc_id in mentions}
 
 
 def _display_name(forms: Counter, key: str, fallback: str) -> str:

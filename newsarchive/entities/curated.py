@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import bisect
-import functools
 from collections.abc import Iterable
 
-from newsarchive.arabic import word_spans
+from newsarchive.arabic import WORD_RE
 from newsarchive.entities.aliases import AliasTable
 from newsarchive.entities.names import name_key
 from newsarchive.ner import Mention
 
 # Curated names are unambiguous, but the tagger did not vouch for them: a fixed confidence.
 CURATED_SCORE = 0.9
+MAX_CACHED_WORDS = 200_000  # bounds the per-word caches
 MIN_WORDS = 2  # one-word names (حماس = zeal, عمان = Oman or Amman) are left to the tagger
 
 
@@ -26,11 +26,6 @@ def _phrase_index(aliases: AliasTable) -> dict[str, list[tuple[tuple[str, ...], 
     for phrases in index.values():
         phrases.sort(key=lambda p: -len(p[0]))
     return index
-
-
-@functools.lru_cache(maxsize=100_000)
-def _word_key(word: str) -> str:
-    return name_key(word)
 
 
 _CLITICS = frozenset("وبلفك")
@@ -49,29 +44,48 @@ def _first_word_forms(key: str) -> list[tuple[str, int]]:
     return forms
 
 
+class _CuratedIndex:
+    """A table's multi-word names by the word forms that can start them, with the answer for
+    each word as written kept: most words start no curated name, and the same words recur."""
+
+    def __init__(self, aliases: AliasTable) -> None:
+        self.phrases = _phrase_index(aliases)
+        self.starts: dict[str, tuple] = {}
+
+    def starting(self, word: str) -> tuple:
+        """(words, type, letters to skip) of every name a word can start, in match order."""
+        found = self.starts.get(word)
+        if found is None:
+            found = tuple(
+                (words, type_, skip)
+                for first, skip in _first_word_forms(name_key(word))
+                for words, type_ in self.phrases.get(first, ())
+            )
+            if len(self.starts) < MAX_CACHED_WORDS:
+                self.starts[word] = found
+        return found
+
+
 def find_curated(text: str, aliases: AliasTable) -> list[Mention]:
     """Occurrences of curated multi-word names in text, a clitic on the first word allowed."""
-    index = getattr(aliases, "_phrase_index", None)
+    index = getattr(aliases, "_curated_index", None)
     if index is None:
-        index = aliases._phrase_index = _phrase_index(aliases)  # built once per table
-    spans = list(word_spans(text))
-    keys = [_word_key(w) for w, _, _ in spans]
+        index = aliases._curated_index = _CuratedIndex(aliases)  # built once per table
+    words = WORD_RE.findall(text)
+    spans = None  # word offsets, found only for a text with a match
+    starting = index.starting
     found = []
     i = 0
-    while i < len(spans):
-        match = None
-        for first, skip in _first_word_forms(keys[i]):
-            for words, type_ in index.get(first, ()):
-                n = len(words)
-                if tuple(keys[i + 1 : i + n]) == words[1:]:
-                    match = (spans[i][1] + max(skip, 0), spans[i + n - 1][2], type_, n)
-                    break
-            if match:
+    while i < len(words):
+        for phrase, type_, skip in starting(words[i]):
+            n = len(phrase)
+            if tuple(map(name_key, words[i + 1 : i + n])) == phrase[1:]:
+                if spans is None:
+                    spans = [m.span() for m in WORD_RE.finditer(text)]
+                begin, end = spans[i][0] + max(skip, 0), spans[i + n - 1][1]
+                found.append(Mention(text[begin:end], type_, begin, end, CURATED_SCORE))
+                i += n
                 break
-        if match:
-            begin, end, type_, n = match
-            found.append(Mention(text[begin:end], type_, begin, end, CURATED_SCORE))
-            i += n
         else:
             i += 1
     return found

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from pathlib import Path
 
 from newsarchive.entities.linking import LocalEntity
@@ -43,20 +43,19 @@ class LinkCache:
             except (OSError, pickle.PickleError, EOFError, KeyError, TypeError, AttributeError):
                 self.entries = {}  # missing or unreadable: link everything again
 
-    def link(
-        self, key: str, known: Collection, compute: Callable[[Collection], list[LocalEntity]]
-    ) -> list[LocalEntity]:
-        """The article's entities: cached if every question asked of known has the same
-        answer now, else compute(known) with the questions recorded."""
+    def reuse(self, key: str, known: Collection) -> list[LocalEntity] | None:
+        """The article's cached entities if every question its linking asked of known has the
+        same answer now, else None."""
         entry = self.entries.get(key)
-        if entry is not None and all((name in known) == answer for name, answer in entry[1]):
-            self.hits += 1
-            self.kept[key] = entry
-            return pickle.loads(entry[0])  # fresh objects: callers may change them
-        asking = AskedSet(known)
-        linked = compute(asking)
-        self.kept[key] = (pickle.dumps(linked), tuple(asking.asked.items()))
-        return linked
+        if entry is None or any((name in known) != answer for name, answer in entry[1]):
+            return None
+        self.hits += 1
+        self.kept[key] = entry
+        return pickle.loads(entry[0])  # fresh objects: callers may change them
+
+    def keep(self, key: str, linked: list[LocalEntity], asked: tuple) -> None:
+        """Keep a new linking result with the questions it asked and their answers."""
+        self.kept[key] = (pickle.dumps(linked), asked)
 
     def save(self) -> None:
         """Keep this build's entries (only those: removed articles drop out), atomically."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 
@@ -100,6 +101,8 @@ def clean_surface(text: str) -> str:
     return _EDGE_RE.sub("", text)
 
 
+# Names recur across an archive: linking asks for the same keys over and over.
+@functools.lru_cache(maxsize=200_000)
 def name_key(text: str) -> str:
     """Matching key of a name: normalised letters, no punctuation, joined compound names."""
     text = normalize(text)

@@ -94,7 +94,9 @@ def build_catalog(
     if cache_folder:
         version = LINKING_CODE + Fingerprinter("").digest([aliases, gazetteer]).hex()
         link_cache = LinkCache(Path(cache_folder) / "linked.pickle", version)
-    linked = link_articles(texts, mentions, aliases, policy, gazetteer=gazetteer, cache=link_cache)
+    linked = link_articles(
+        texts, mentions, aliases, policy, gazetteer=gazetteer, cache=link_cache, procs=procs
+    )
     if link_cache:
         link_cache.save()
         timing.note("articles linked", len(texts) - link_cache.hits)

@@ -20,7 +20,7 @@ DEFAULTS = {
     "ENTITIES_CACHE_PATH": None,
     # Only the first this-many characters of an article are tagged (bounds time and memory).
     "ENTITIES_MAX_CHARS": 200_000,
-    # Processes tagging the articles that are not in the cache (fewer than 200: one).
+    # Processes tagging, then linking, the articles not in the caches (fewer than 200: one).
     "ENTITIES_TAGGING_PROCS": 2,
     # Related articles shown under an article.
     "ENTITIES_RELATED_COUNT": 5,

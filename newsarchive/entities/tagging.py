@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
@@ -12,13 +11,10 @@ from pathlib import Path
 from tqdm import tqdm
 
 from newsarchive.entities.cache import TagCache
+from newsarchive.forkmap import fork_map, forks
 from newsarchive.ner import Mention
 
 CHUNK_CHARS = 4000  # a few paragraphs: the tagger never holds a huge text at once
-# Below this many texts to tag, starting processes costs more than it saves.
-PARALLEL_MIN_TEXTS = 200
-# The tagger of the build in progress, inherited by forked worker processes.
-_WORKER: CachedTagger | None = None
 
 
 def article_text(title: str | None, plaintext: str | None) -> str:
@@ -106,22 +102,12 @@ class CachedTagger:
 
     def _tag_texts(self, texts: list[str], procs: int) -> Iterable[list[Mention]]:
         """Mentions of each text, in order; forked processes share the loaded model."""
+        if forks(texts, procs):
+            self.tagger.tag_text("")  # load a lazy model before forking, not once per process
+        work = fork_map(self._tag_one, texts, procs)
         # disable=None: a progress bar on a terminal, none in logs and tests.
-        progress = {"total": len(texts), "desc": "tagging", "unit": "article", "disable": None}
-        if procs <= 1 or len(texts) < PARALLEL_MIN_TEXTS:
-            work = (tag_chunked(self.tagger.tag_text, text, self.max_chars) for text in texts)
-            yield from tqdm(work, **progress)
-            return
-        global _WORKER
-        self.tagger.tag_text("")  # load a lazy model before forking, not once per process
-        _WORKER = self
-        try:
-            with multiprocessing.get_context("fork").Pool(procs) as pool:
-                yield from tqdm(pool.imap(_tag_in_worker, texts, chunksize=8), **progress)
-        finally:
-            _WORKER = None
+        yield from tqdm(work, total=len(texts), desc="tagging", unit="article", disable=None)
 
-
-def _tag_in_worker(text: str) -> list[Mention]:
-    """Tag one text in a worker process."""
-    return tag_chunked(_WORKER.tagger.tag_text, text, _WORKER.max_chars)
+    def _tag_one(self, text: str) -> list[Mention]:
+        """Mentions in one text, chunk by chunk."""
+        return tag_chunked(self.tagger.tag_text, text, self.max_chars)
