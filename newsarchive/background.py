@@ -7,6 +7,8 @@ import multiprocessing
 import traceback
 from collections.abc import Callable
 
+from newsarchive.forkmap import shared_with_children
+
 
 class Background:
     """A function running in a forked child; result() waits for what it returned."""
@@ -16,7 +18,8 @@ class Background:
         context = multiprocessing.get_context("fork")
         self._receiver, sender = context.Pipe(duplex=False)
         self._process = context.Process(target=_run, args=(function, sender), name=name)
-        self._process.start()
+        with shared_with_children():
+            self._process.start()
         sender.close()
 
     def result(self):

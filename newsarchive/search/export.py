@@ -180,8 +180,21 @@ def fnv1a_all(keys: list[str]) -> list[int]:
     return value.tolist()
 
 
-def head_entries(scored: Scored, size: int, head: int) -> list[tuple[int, int, list[int]]]:
-    """Per key with postings: (key, df, [doc, score, ...] best first, up to head)."""
+@dataclass
+class Heads:
+    """Per key of a field: its document count and its best postings, flat [doc, score, ...]."""
+
+    df: np.ndarray
+    pairs: np.ndarray
+    bounds: np.ndarray  # key k's pairs are pairs[bounds[k]:bounds[k + 1]]
+
+    def best(self, k: int) -> list[int]:
+        """Key k's best postings as [doc, score, ...], best first."""
+        return self.pairs[self.bounds[k] : self.bounds[k + 1]].tolist()
+
+
+def head_entries(scored: Scored, size: int, head: int) -> Heads:
+    """Per key 0..size-1: df and [doc, score, ...] best first, up to head postings."""
     order = np.lexsort((-scored.doc, -scored.score, scored.key))
     key = scored.key[order]
     bounds = np.searchsorted(scored.key, np.arange(size + 1))
@@ -189,46 +202,65 @@ def head_entries(scored: Scored, size: int, head: int) -> list[tuple[int, int, l
     keep = rank < head
     pairs = np.empty(2 * int(keep.sum()), np.int64)
     pairs[0::2], pairs[1::2] = scored.doc[order][keep], scored.score[order][keep]
-    flat = pairs.tolist()
-    kept = (2 * np.searchsorted(key[keep], np.arange(size + 1))).tolist()
-    df = np.diff(bounds)
-    present = np.flatnonzero(df).tolist()
-    df = df.tolist()
-    return [(k, df[k], flat[kept[k] : kept[k + 1]]) for k in present]
+    kept = 2 * np.searchsorted(key[keep], np.arange(size + 1))
+    return Heads(np.diff(bounds), pairs, kept)
+
+
+def by_shard(hashes: np.ndarray, keep: np.ndarray, shards: int) -> list[np.ndarray]:
+    """The kept indices of each shard (hash % shards), ascending."""
+    indices = np.flatnonzero(keep)
+    shard = hashes[indices] % shards
+    order = np.argsort(shard, kind="stable")
+    cuts = np.searchsorted(shard[order], np.arange(shards + 1))
+    return [indices[order[cuts[n] : cuts[n + 1]]] for n in range(shards)]
 
 
 def export_terms(
     writer: Writer, archive: IndexedArchive, stems: Scored, exacts: Scored, head, shard_kb
 ):
-    """Write dictionary shards and long postings; return the number of dictionary shards."""
+    """Write long postings, then dictionary shards one at a time; return the number of
+    dictionary shards."""
     terms = archive.terms
-    stem_hash = fnv1a_all(terms.terms)
-    form_stem = terms.form_stem.tolist()
+    stem_hash = np.array(fnv1a_all(terms.terms), np.int64)
+    fields = []  # (names, key prefix, heads, shard hash per key, long postings' file keys)
+    total = 0
     used_keys: set[str] = set()
-    entries: list[tuple[int, str, list]] = []  # (hash of the stem, key, entry)
-    for scored, names, exact in ((stems, terms.terms, False), (exacts, terms.forms, True)):
+    for scored, names, mark in ((stems, terms.terms, ""), (exacts, terms.forms, EXACT_MARK)):
+        heads = head_entries(scored, len(names), head)
+        present = heads.df > 0
+        lengths = np.fromiter(map(len, names), np.int64, len(names)) + len(mark)
+        kept = np.diff(heads.bounds)  # 2 numbers per posting kept
+        total += int(((lengths * 2 + 8 + 4 * kept) * present).sum())
+        full_keys = {}
         bounds = np.searchsorted(scored.key, np.arange(len(names) + 1)).tolist()
-        for k, df, best in head_entries(scored, len(names), head):
-            key = EXACT_MARK + names[k] if exact else names[k]
-            entry = [df, best]
-            if df > head:
-                full_key = f"{fnv1a(key):08x}"
-                while full_key in used_keys:
-                    full_key = f"{fnv1a(full_key + key):08x}"
-                used_keys.add(full_key)
-                lo, hi = bounds[k], bounds[k + 1]
-                docs = scored.doc[lo:hi]
-                doc_gaps = np.diff(docs, prepend=0).tolist()
-                writer.write(f"p/{full_key}.json", [doc_gaps, scored.score[lo:hi].tolist()])
-                entry.append(full_key)
-            entries.append((stem_hash[form_stem[k]] if exact else stem_hash[k], key, entry))
-    total = sum(len(key) * 2 + 8 + 4 * len(entry[1]) for _, key, entry in entries)
+        for k in np.flatnonzero(heads.df > head).tolist():
+            key = mark + names[k]
+            full_key = f"{fnv1a(key):08x}"
+            while full_key in used_keys:
+                full_key = f"{fnv1a(full_key + key):08x}"
+            used_keys.add(full_key)
+            lo, hi = bounds[k], bounds[k + 1]
+            doc_gaps = np.diff(scored.doc[lo:hi], prepend=0).tolist()
+            writer.write(f"p/{full_key}.json", [doc_gaps, scored.score[lo:hi].tolist()])
+            full_keys[k] = full_key
+        hashes = stem_hash[terms.form_stem] if mark else stem_hash
+        fields.append((names, mark, heads, hashes, present, full_keys))
     shards = shard_count(total, shard_kb)
-    grouped: dict[int, dict] = defaultdict(dict)
-    for hashed, key, entry in entries:
-        grouped[hashed % shards][key] = entry
+    # One shard's entries at a time: the whole dictionary as Python lists would be the
+    # export's largest allocation.
+    parts = [
+        (names, mark, heads, full_keys, by_shard(hashes, present, shards))
+        for names, mark, heads, hashes, present, full_keys in fields
+    ]
     for number in range(shards):
-        writer.write(f"t/{number}.json", grouped.get(number, {}))
+        shard = {}
+        for names, mark, heads, full_keys, groups in parts:
+            for k in groups[number].tolist():
+                entry = [int(heads.df[k]), heads.best(k)]
+                if k in full_keys:
+                    entry.append(full_keys[k])
+                shard[mark + names[k]] = entry
+        writer.write(f"t/{number}.json", shard)
     return shards
 
 
@@ -240,38 +272,32 @@ def export_positions(writer: Writer, archive: IndexedArchive, shard_kb: float) -
     terms = archive.terms
     term, doc, at = terms.pos_term, terms.pos_doc, terms.pos_at
     count = len(term)
-    if count:
-        new_group = np.ones(count, bool)
-        new_group[1:] = (term[1:] != term[:-1]) | (doc[1:] != doc[:-1])
-        group_of = np.cumsum(new_group) - 1
-        starts = np.flatnonzero(new_group)
-        groups = len(starts)
-        sizes = np.diff(np.append(starts, count))
-        out = np.empty(count + 2 * groups, np.int64)
-        position_gaps = at.copy()
-        position_gaps[1:] -= np.where(new_group[1:], 0, at[:-1])
-        out[np.arange(count) + 2 * (group_of + 1)] = position_gaps
-        group_term, group_doc = term[starts], doc[starts]
-        doc_gaps = group_doc.copy()
-        same_term = np.zeros(groups, bool)
-        same_term[1:] = group_term[1:] == group_term[:-1]
-        doc_gaps[1:] -= np.where(same_term[1:], group_doc[:-1], 0)
-        header = starts + 2 * np.arange(groups)
-        out[header], out[header + 1] = doc_gaps, sizes
-        flat = out.tolist()
-        term_bounds = np.searchsorted(group_term, np.arange(len(terms.terms) + 1))
-        out_bounds = np.append(header, len(out))[term_bounds].tolist()
-    else:
-        flat, out_bounds = [], [0] * (len(terms.terms) + 1)
-    total = 4 * len(flat)
-    shards = shard_count(total, shard_kb * 4)
-    grouped: dict[int, dict] = defaultdict(dict)
-    for k, (name, hashed) in enumerate(zip(terms.terms, fnv1a_all(terms.terms), strict=True)):
-        lo, hi = out_bounds[k], out_bounds[k + 1]
-        if hi > lo:
-            grouped[hashed % shards][name] = flat[lo:hi]
-    for number in range(shards):
-        writer.write(f"x/{number}.json", grouped.get(number, {}))
+    new_group = np.ones(count, bool)
+    new_group[1:] = (term[1:] != term[:-1]) | (doc[1:] != doc[:-1])
+    group_of = np.cumsum(new_group) - 1
+    starts = np.flatnonzero(new_group)
+    groups = len(starts)
+    sizes = np.diff(np.append(starts, count))
+    out = np.empty(count + 2 * groups, np.int32)
+    position_gaps = at.copy()
+    position_gaps[1:] -= np.where(new_group[1:], 0, at[:-1])
+    out[np.arange(count) + 2 * (group_of + 1)] = position_gaps
+    del group_of, position_gaps
+    group_term, group_doc = term[starts], doc[starts]
+    doc_gaps = group_doc.copy()
+    same_term = np.zeros(groups, bool)
+    same_term[1:] = group_term[1:] == group_term[:-1]
+    doc_gaps[1:] -= np.where(same_term[1:], group_doc[:-1], 0)
+    header = starts + 2 * np.arange(groups)
+    out[header], out[header + 1] = doc_gaps, sizes
+    term_bounds = np.searchsorted(group_term, np.arange(len(terms.terms) + 1))
+    out_bounds = np.append(header, len(out))[term_bounds]
+    shards = shard_count(4 * len(out), shard_kb * 4)
+    hashes = np.array(fnv1a_all(terms.terms), np.int64)
+    names = terms.terms
+    for number, group in enumerate(by_shard(hashes, np.diff(out_bounds) > 0, shards)):
+        shard = {names[k]: out[out_bounds[k] : out_bounds[k + 1]].tolist() for k in group.tolist()}
+        writer.write(f"x/{number}.json", shard)
     return shards
 
 

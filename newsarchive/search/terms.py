@@ -304,22 +304,26 @@ def merge_archives(parts: list[ArchiveTerms]) -> ArchiveTerms:
     for part, term_map, form_map in zip(parts, term_maps, form_maps, strict=True):
         form_stem[form_map] = term_map[part.form_stem]
 
+    # Each part is sorted by (key, document) and the parts hold consecutive documents, so a
+    # stable sort by key alone puts the concatenation in (key, document) order.
     def postings(name: str, maps: list[np.ndarray]) -> Postings:
         fields = [getattr(p, name) for p in parts]
         key = np.concatenate([m[f.key] for m, f in zip(maps, fields, strict=True)])
         doc = np.concatenate([f.doc + o for f, o in zip(fields, offsets, strict=True)])
-        order = np.argsort(key * max(n, 1) + doc, kind="stable")
+        order = np.argsort(key, kind="stable")
         freq = np.concatenate([f.freq for f in fields])
         lengths = np.concatenate([f.lengths for f in fields])
         return Postings(key[order], doc[order], freq[order], lengths)
 
-    pos_term = np.concatenate([m[p.pos_term] for m, p in zip(term_maps, parts, strict=True)])
-    pos_doc = np.concatenate(
-        [p.pos_doc.astype(INT) + o for p, o in zip(parts, offsets, strict=True)]
-    )
-    # Within a (term, document) the positions are already in order: a stable sort keeps them.
-    order = np.argsort(pos_term * max(n, 1) + pos_doc, kind="stable")
-    pos_at = np.concatenate([p.pos_at for p in parts])
+    # Positions, the largest arrays, stay int32; within a (term, document) they are already in
+    # order, and the stable sort keeps them so.
+    term_maps32 = [m.astype(np.int32) for m in term_maps]
+    pos_term = np.concatenate([m[p.pos_term] for m, p in zip(term_maps32, parts, strict=True)])
+    order = np.argsort(pos_term, kind="stable")
+    pos_term = pos_term[order]
+    pos_doc = np.concatenate([p.pos_doc + o for p, o in zip(parts, offsets, strict=True)])[order]
+    pos_at = np.concatenate([p.pos_at for p in parts])[order]
+    del order
     token_docs: dict[str, int] = {}
     for part in parts:
         for token, found in zip(part.tokens, part.token_docs.tolist(), strict=True):
@@ -333,9 +337,9 @@ def merge_archives(parts: list[ArchiveTerms]) -> ArchiveTerms:
         body=postings("body", term_maps),
         entities=postings("entities", term_maps),
         exact=postings("exact", form_maps),
-        pos_term=pos_term[order].astype(np.int32),
-        pos_doc=pos_doc[order].astype(np.int32),
-        pos_at=pos_at[order],
+        pos_term=pos_term,
+        pos_doc=pos_doc.astype(np.int32),
+        pos_at=pos_at,
         tokens=list(token_docs),
         token_docs=np.fromiter(token_docs.values(), INT, len(token_docs)),
     )
