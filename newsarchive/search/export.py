@@ -131,7 +131,7 @@ def score_postings(archive: IndexedArchive) -> tuple[Scored, Scored]:
         (terms.body, 1.0),
         (terms.entities, archive.entity_boost),
     ]
-    combined = [p.key * n + p.doc for p, _ in fields]
+    combined = [p.key.astype(np.int64) * n + p.doc for p, _ in fields]  # past 2**31
     union = np.sort(np.concatenate(combined))
     if len(union):
         union = union[np.append(True, union[1:] != union[:-1])]

@@ -23,6 +23,9 @@ from newsarchive import analyzer
 EXACT_MARK = "="
 
 INT = np.int64
+# Postings and positions: the largest arrays, with values far below 2**31 (term ids, document
+# numbers, counts); a product of two of them must be taken in INT.
+SMALL = np.int32
 
 
 @contextmanager
@@ -72,10 +75,10 @@ class Postings:
         combined = keys.astype(INT) * max(n_docs, 1) + docs
         unique, freq = np.unique(combined, return_counts=True)
         return cls(
-            unique // max(n_docs, 1),
-            unique % max(n_docs, 1),
-            freq.astype(INT),
-            np.bincount(docs, minlength=n_docs).astype(INT),
+            (unique // max(n_docs, 1)).astype(SMALL),
+            (unique % max(n_docs, 1)).astype(SMALL),
+            freq.astype(SMALL),
+            np.bincount(docs, minlength=n_docs).astype(SMALL),
         )
 
     def part(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -111,7 +114,7 @@ class ArchiveTerms:
     body: Postings
     entities: Postings
     exact: Postings
-    pos_term: np.ndarray  # int32, like pos_doc and pos_at: the largest arrays
+    pos_term: np.ndarray  # SMALL, like pos_doc and pos_at: the largest arrays
     pos_doc: np.ndarray
     pos_at: np.ndarray
     tokens: list[str]
@@ -276,9 +279,9 @@ def analyze_archive(titles: list[str], texts: list[str], entity_names: list[list
         exact=Postings.count(
             form_rank[np.concatenate([t_form, b_form])], np.concatenate([t_doc, b_doc]), n
         ),
-        pos_term=pos_term[order].astype(np.int32),
-        pos_doc=pos_doc[order].astype(np.int32),
-        pos_at=pos_at[order].astype(np.int32),
+        pos_term=pos_term[order].astype(SMALL),
+        pos_doc=pos_doc[order].astype(SMALL),
+        pos_at=pos_at[order].astype(SMALL),
         tokens=vocab.tokens,
         token_docs=token_docs.astype(INT),
     )
@@ -295,10 +298,10 @@ def merge_archives(parts: list[ArchiveTerms]) -> ArchiveTerms:
     term_index = {t: i for i, t in enumerate(terms)}
     form_index = {f: i for i, f in enumerate(forms)}
     term_maps = [
-        np.fromiter(map(term_index.__getitem__, p.terms), INT, len(p.terms)) for p in parts
+        np.fromiter(map(term_index.__getitem__, p.terms), SMALL, len(p.terms)) for p in parts
     ]
     form_maps = [
-        np.fromiter(map(form_index.__getitem__, p.forms), INT, len(p.forms)) for p in parts
+        np.fromiter(map(form_index.__getitem__, p.forms), SMALL, len(p.forms)) for p in parts
     ]
     form_stem = np.zeros(len(forms), INT)
     for part, term_map, form_map in zip(parts, term_maps, form_maps, strict=True):
@@ -315,10 +318,8 @@ def merge_archives(parts: list[ArchiveTerms]) -> ArchiveTerms:
         lengths = np.concatenate([f.lengths for f in fields])
         return Postings(key[order], doc[order], freq[order], lengths)
 
-    # Positions, the largest arrays, stay int32; within a (term, document) they are already in
-    # order, and the stable sort keeps them so.
-    term_maps32 = [m.astype(np.int32) for m in term_maps]
-    pos_term = np.concatenate([m[p.pos_term] for m, p in zip(term_maps32, parts, strict=True)])
+    # Within a (term, document) the positions are already in order: the stable sort keeps them.
+    pos_term = np.concatenate([m[p.pos_term] for m, p in zip(term_maps, parts, strict=True)])
     order = np.argsort(pos_term, kind="stable")
     pos_term = pos_term[order]
     pos_doc = np.concatenate([p.pos_doc + o for p, o in zip(parts, offsets, strict=True)])[order]
@@ -338,7 +339,7 @@ def merge_archives(parts: list[ArchiveTerms]) -> ArchiveTerms:
         entities=postings("entities", term_maps),
         exact=postings("exact", form_maps),
         pos_term=pos_term,
-        pos_doc=pos_doc.astype(np.int32),
+        pos_doc=pos_doc,
         pos_at=pos_at,
         tokens=list(token_docs),
         token_docs=np.fromiter(token_docs.values(), INT, len(token_docs)),
