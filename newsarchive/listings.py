@@ -59,6 +59,17 @@ class MemberList(list):
         return id(item) in self._ids
 
 
+def ranks(ordered) -> dict[int, int]:
+    """Each object's place in ordered, by identity."""
+    return {id(item): i for i, item in enumerate(ordered)}
+
+
+def in_order_of(articles, rank: dict[int, int]) -> list:
+    """The articles that rank places, in its order: Pelican's `[a for a in ordered if a in
+    articles]` without scanning every article of the archive once per listing."""
+    return sorted((a for a in articles if id(a) in rank), key=lambda a: rank[id(a)])
+
+
 def period_archives(sorted_articles, articles, settings) -> dict[str, list[dict]]:
     """Pelican's per-year, per-month and per-day archive groups, built in one pass: Pelican's own
     compares every article with every article of its period, which is quadratic."""

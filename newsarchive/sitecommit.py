@@ -9,10 +9,10 @@ import os
 from pathlib import Path
 
 
-def same_file(built: Path, live: Path) -> bool:
+def same_file(built: str, live: str) -> bool:
     """True when the live file is the built one (a hard link) or has the same bytes."""
     try:
-        a, b = built.stat(), live.stat()
+        a, b = os.stat(built), os.stat(live)
     except OSError:
         return False
     if (a.st_ino, a.st_dev) == (b.st_ino, b.st_dev):
@@ -30,28 +30,32 @@ def clear_files(folder: Path | str) -> None:
 
 def commit(built: Path | str, live: Path | str) -> dict[str, int]:
     """Make live hold exactly the files of built, emptying built; return what was done."""
-    built, live = Path(built), Path(live)
+    # Plain strings, not Path objects: a site has tens of thousands of files.
+    built, live = os.fspath(built), os.fspath(live)
     done = {"unchanged": 0, "written": 0, "removed": 0}
     names = set()
     for root, _, files in os.walk(built):
+        folder = os.path.relpath(root, built)
+        target_folder = os.path.normpath(os.path.join(live, folder))
+        made = False
         for name in files:
-            source = Path(root, name)
-            relative = source.relative_to(built)
-            names.add(relative.as_posix())
-            target = live / relative
+            source, target = os.path.join(root, name), os.path.join(target_folder, name)
+            names.add(os.path.normpath(os.path.join(folder, name)))
             if same_file(source, target):
-                source.unlink()
+                os.unlink(source)
                 done["unchanged"] += 1
-            else:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(source, target)
-                done["written"] += 1
+                continue
+            if not made:
+                os.makedirs(target_folder, exist_ok=True)
+                made = True
+            os.replace(source, target)
+            done["written"] += 1
     for root, _, files in os.walk(live, topdown=False):
+        folder = os.path.relpath(root, live)
         for name in files:
-            path = Path(root, name)
-            if path.relative_to(live).as_posix() not in names:
-                path.unlink()
+            if os.path.normpath(os.path.join(folder, name)) not in names:
+                os.unlink(os.path.join(root, name))
                 done["removed"] += 1
-        if root != str(live) and not os.listdir(root):
+        if folder != "." and not os.listdir(root):
             os.rmdir(root)
     return done

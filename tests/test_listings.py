@@ -1,4 +1,4 @@
-"""Listing groups: the date archives match Pelican's own grouping."""
+"""Listing groups: the date archives and author listings match Pelican's own."""
 
 from datetime import datetime
 from types import SimpleNamespace
@@ -7,7 +7,7 @@ import pytest
 from pelican.generators import ArticlesGenerator
 from pelican.settings import DEFAULT_CONFIG
 
-from newsarchive.listings import MemberList, period_archives
+from newsarchive.listings import MemberList, in_order_of, period_archives, ranks
 
 DATES = [
     datetime(2015, 1, 31, 23, 0),
@@ -41,3 +41,12 @@ def test_member_list_finds_by_identity_and_stays_a_list():
     members = MemberList([first])
     assert first in members and second not in members  # equal objects, not the same one
     assert members == [first] and isinstance(members, list)
+
+
+def test_author_dates_are_pelicans_in_linear_time():
+    articles = [SimpleNamespace(date=d, title=f"خبر {i}") for i, d in enumerate(DATES)]
+    dates = sorted(articles, key=lambda a: a.date)[1:]  # an undated article is left out
+    listing = [articles[0], articles[5], articles[3], articles[1]]  # an author's, newest first
+    theirs = [a for a in dates if a in listing]  # ArticlesGenerator.generate_authors
+    assert in_order_of(listing, ranks(dates)) == theirs
+    assert in_order_of([SimpleNamespace(**vars(articles[3]))], ranks(dates)) == []  # by identity

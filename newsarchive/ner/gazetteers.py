@@ -54,10 +54,14 @@ _NON_ARABIC_LETTERS = re.compile(
     "[\u067e\u0686\u0698\u06a4-\u06ff\u0679-\u0685\u0688-\u0697\u0699-\u06a3]"
 )
 _ARABIC_NAME = re.compile("^[\u0621-\u064a ]+$")
+# Any Arabic letter, presentation forms included: names without one are skipped unnormalised.
+_ANY_ARABIC = re.compile("[\u0600-\u06ff\ufb50-\ufeff]")
 
 
 def _arabic_phrase(name: str) -> tuple[str, ...] | None:
     """Normalised words of a name written in plain Arabic letters, else None."""
+    if not _ANY_ARABIC.search(name):  # most of the cities' alternate names
+        return None
     folded = normalize(name).replace("-", " ")
     if not _ARABIC_NAME.match(folded) or _NON_ARABIC_LETTERS.search(folded):
         return None
