@@ -12,7 +12,7 @@ from newsarchive.ner import Mention
 
 # Curated names are unambiguous, but the tagger did not vouch for them: a fixed confidence.
 CURATED_SCORE = 0.9
-MAX_CACHED_WORDS = 200_000  # bounds the per-word caches
+MAX_CACHED_WORDS = 200_000  # bounds the cache of what each word can start
 MIN_WORDS = 2  # one-word names (حماس = zeal, عمان = Oman or Amman) are left to the tagger
 
 

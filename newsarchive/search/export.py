@@ -33,6 +33,7 @@ import numpy as np
 
 from newsarchive import analyzer
 from newsarchive.dates import arabic_date
+from newsarchive.memory import release_free_memory
 from newsarchive.search import DEFAULTS
 from newsarchive.search.hashing import FNV_OFFSET, FNV_PRIME, fnv1a, shard_of
 from newsarchive.search.index import IndexedArchive
@@ -491,6 +492,7 @@ def _export_search(
         shutil.rmtree(out_dir / name, ignore_errors=True)
     writer = Writer(out_dir)
     stems, exacts = score_postings(archive)
+    release_free_memory()  # the index's batches, merged by now, and the scoring's arrays
     manifest = {
         "version": FORMAT_VERSION,
         "docs": len(archive.docs),

@@ -16,6 +16,7 @@ from newsarchive.entities.archive import by_letter, index_letter, month_rows
 from newsarchive.entities.names import TYPE_LABELS, TYPE_LABELS_PLURAL, TYPES
 from newsarchive.entities.policy import Policy
 from newsarchive.entities.settings import DEFAULTS
+from newsarchive.memory import release_free_memory
 
 LETTER_SLUGS = {"#": "other"}
 log = logging.getLogger(__name__)
@@ -81,6 +82,8 @@ def attach_entities(generator) -> None:
     paginated = settings["PAGINATED_TEMPLATES"]
     if paginated.get("entity") is None:
         paginated["entity"] = setting(settings, "ENTITIES_PER_PAGE")
+    del inputs
+    release_free_memory()  # the texts, mentions and caches: most of what tagging allocated
     timing.add("tagging", time.perf_counter() - started)
     log.info(
         "entities: %d entities in %d articles, %.1fs",
