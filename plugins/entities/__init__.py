@@ -82,7 +82,6 @@ def attach_entities(generator) -> None:
     paginated = settings["PAGINATED_TEMPLATES"]
     if paginated.get("entity") is None:
         paginated["entity"] = setting(settings, "ENTITIES_PER_PAGE")
-    del inputs
     release_free_memory()  # the texts, mentions and caches: most of what tagging allocated
     timing.add("tagging", time.perf_counter() - started)
     log.info(
