@@ -223,7 +223,8 @@ def export_terms(
     dictionary shards."""
     terms = archive.terms
     stem_hash = np.array(fnv1a_all(terms.terms), np.int64)
-    fields = []  # (names, key prefix, heads, shard hash per key, long postings' file keys)
+    # Per field: names, key prefix, heads, shard hash and presence of each key, long postings.
+    fields = []
     total = 0
     used_keys: set[str] = set()
     for scored, names, mark in ((stems, terms.terms, ""), (exacts, terms.forms, EXACT_MARK)):
