@@ -217,12 +217,17 @@ def by_shard(hashes: np.ndarray, keep: np.ndarray, shards: int) -> list[np.ndarr
 
 
 def export_terms(
-    writer: Writer, archive: IndexedArchive, stems: Scored, exacts: Scored, head, shard_kb
+    writer: Writer,
+    archive: IndexedArchive,
+    stems: Scored,
+    exacts: Scored,
+    stem_hash: np.ndarray,
+    head,
+    shard_kb,
 ):
     """Write long postings, then dictionary shards one at a time; return the number of
     dictionary shards."""
     terms = archive.terms
-    stem_hash = np.array(fnv1a_all(terms.terms), np.int64)
     # Per field: names, key prefix, heads, shard hash and presence of each key, long postings.
     fields = []
     total = 0
@@ -266,7 +271,9 @@ def export_terms(
     return shards
 
 
-def export_positions(writer: Writer, archive: IndexedArchive, shard_kb: float) -> int:
+def export_positions(
+    writer: Writer, archive: IndexedArchive, stem_hash: np.ndarray, shard_kb: float
+) -> int:
     """Write the positions of every stem for phrase queries; return the number of shards.
 
     Per term one flat list: for each document containing it, the document (as a gap from the
@@ -295,9 +302,8 @@ def export_positions(writer: Writer, archive: IndexedArchive, shard_kb: float) -
     term_bounds = np.searchsorted(group_term, np.arange(len(terms.terms) + 1))
     out_bounds = np.append(header, len(out))[term_bounds]
     shards = shard_count(4 * len(out), shard_kb * 4)
-    hashes = np.array(fnv1a_all(terms.terms), np.int64)
     names = terms.terms
-    for number, group in enumerate(by_shard(hashes, np.diff(out_bounds) > 0, shards)):
+    for number, group in enumerate(by_shard(stem_hash, np.diff(out_bounds) > 0, shards)):
         shard = {names[k]: out[out_bounds[k] : out_bounds[k + 1]].tolist() for k in group.tolist()}
         writer.write(f"x/{number}.json", shard)
     return shards
@@ -494,13 +500,15 @@ def _export_search(
     writer = Writer(out_dir)
     stems, exacts = score_postings(archive)
     release_free_memory()  # the index's batches, merged by now, and the scoring's arrays
+    # A stem's hash picks both its dictionary shard and its position shard.
+    stem_hash = np.array(fnv1a_all(archive.terms.terms), np.int64)
     manifest = {
         "version": FORMAT_VERSION,
         "docs": len(archive.docs),
         "head": head,
         "cardChunk": cards_per_chunk,
-        "termShards": export_terms(writer, archive, stems, exacts, head, shard_kb),
-        "posShards": export_positions(writer, archive, shard_kb),
+        "termShards": export_terms(writer, archive, stems, exacts, stem_hash, head, shard_kb),
+        "posShards": export_positions(writer, archive, stem_hash, shard_kb),
     }
     export_cards(writer, archive, cards_per_chunk, 0)
     export_texts(writer, archive)
