@@ -13,10 +13,12 @@ PARALLEL_MIN_ITEMS = 200
 _FUNCTION: Callable | None = None
 
 
-def fork_map(function: Callable, items: Sequence, procs: int, chunksize: int = 8) -> Iterator:
+def fork_map(
+    function: Callable, items: Sequence, procs: int, chunksize: int = 8, min_items: int = 0
+) -> Iterator:
     """function(item) for each item, in order: in procs forked processes when there are enough
-    items, else in this one."""
-    if not forks(items, procs):
+    items (min_items, by default PARALLEL_MIN_ITEMS), else in this one."""
+    if not forks(items, procs, min_items):
         yield from map(function, items)
         return
     global _FUNCTION
@@ -30,9 +32,9 @@ def fork_map(function: Callable, items: Sequence, procs: int, chunksize: int = 8
         _FUNCTION = None
 
 
-def forks(items: Sequence, procs: int) -> bool:
+def forks(items: Sequence, procs: int, min_items: int = 0) -> bool:
     """Whether fork_map would start processes for these items."""
-    return procs > 1 and len(items) >= PARALLEL_MIN_ITEMS
+    return procs > 1 and len(items) >= (min_items or PARALLEL_MIN_ITEMS)
 
 
 @contextmanager

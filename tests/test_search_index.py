@@ -169,19 +169,50 @@ def test_whoosh_index_sits_beside_the_output(site):
 
 
 @pytest.fixture(scope="module")
-def one_and_two_segments(tmp_path_factory) -> list[Path]:
-    """The same 1006 articles indexed by one process, and by two writing a segment each."""
+def one_and_many_segments(tmp_path_factory) -> list[Path]:
+    """The same 1006 articles indexed as one segment, and as chunks of about 100 articles
+    written by two processes."""
     folder = tmp_path_factory.mktemp("segments")
-    return [build(folder / str(n), extra=1000, SEARCH_INDEX_PROCS=n) for n in (1, 2)]
+    one = build(folder / "one", extra=1000, SEARCH_INDEX_PROCS=1, SEARCH_INDEX_BATCH=100_000)
+    many = build(folder / "many", extra=1000, SEARCH_INDEX_PROCS=2, SEARCH_INDEX_BATCH=100)
+    return [one, many]
 
 
 @pytest.mark.parametrize("query", ["العراق", "في الخبر", '"ولي العهد"', '"الخبر رقم"'])
-def test_index_written_as_two_segments_ranks_as_one(one_and_two_segments, query):
-    one, two = (default_index_dir(output) for output in one_and_two_segments)
-    assert len(open_index(two)._segments()) == 2
-    ranked = [[(r.id, r.score, r.exact) for r in whoosh_search(ix, query)] for ix in (one, two)]
+def test_index_written_in_chunks_ranks_as_one_segment(one_and_many_segments, query):
+    one, many = (default_index_dir(output) for output in one_and_many_segments)
+    assert len(open_index(one)._segments()) == 1
+    assert len(open_index(many)._segments()) > 5
+    ranked = [[(r.id, r.score, r.exact) for r in whoosh_search(ix, query)] for ix in (one, many)]
     assert ranked[0], query
     assert ranked[0] == ranked[1]
+
+
+def test_rebuild_indexes_only_the_chunks_whose_articles_changed(tmp_path):
+    output, index_dir = tmp_path / "output", tmp_path / "index"
+    options = {"SEARCH_INDEX_PROCS": 1, "SEARCH_INDEX_BATCH": 10}
+    first = build_search(records(100), output / "first", index_dir, ENTITIES, options)
+    assert first["chunks"]["kept"] == 0 and first["chunks"]["indexed"] > 5
+    edited = records(100)
+    changed = next(r for r in edited if r["id"] == "filler-0050")
+    changed["text"] += " وفي الرياض أمطار"
+    edited.append({**changed, "id": "newest", "date": date(2015, 9, 1)})
+    again = build_search(edited, output / "again", index_dir, ENTITIES, options)
+    # The edited article's chunk, and the last chunk, which gains the newest article.
+    assert again["chunks"]["indexed"] <= 2
+    assert again["chunks"]["kept"] >= first["chunks"]["indexed"] - 2
+    fresh = build_search(edited, output / "fresh", tmp_path / "fresh-index", ENTITIES, options)
+    assert fresh["chunks"]["kept"] == 0
+    files = sorted(p.relative_to(output / "fresh") for p in (output / "fresh").rglob("*"))
+    assert files == sorted(p.relative_to(output / "again") for p in (output / "again").rglob("*"))
+    for name in files:
+        if (output / "fresh" / name).is_file():
+            assert (output / "fresh" / name).read_bytes() == (output / "again" / name).read_bytes()
+    query = "الرياض"
+    assert [r.id for r in whoosh_search(index_dir, query)] == [
+        r.id for r in whoosh_search(tmp_path / "fresh-index", query)
+    ]
+    assert "filler-0050" in [r.id for r in whoosh_search(index_dir, query)]
 
 
 def test_article_texts_and_facet_files(site):
@@ -208,7 +239,7 @@ def test_indexing_in_parts_gives_the_same_files(tmp_path, monkeypatch, split):
     parts = {"SEARCH_INDEX_PROCS": 2} if split == "processes" else {"SEARCH_INDEX_BATCH": 7}
     two = build(tmp_path / "two", extra=30, **{"SEARCH_INDEX_PROCS": 1, **parts})
     if split == "batches":
-        assert len(open_index(default_index_dir(two))._segments()) == 6  # 36 articles, 7 a batch
+        assert len(open_index(default_index_dir(two))._segments()) > 2  # 36 articles, ~7 a chunk
     files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
     for name in files:

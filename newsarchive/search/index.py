@@ -11,13 +11,14 @@ Where a plain Whoosh setup spends its time, and what this does instead:
   inlining of short posting lists repaired and extended to a block's worth;
 - inlined posting lists pickled with protocol 3 (bytes values pickle several times faster
   than with Whoosh's protocol 2; Whoosh reads either with loads());
-- optionally, forked processes analyse and write parts of the archive as separate segments
-  (procs); their terms are merged for the export only when it needs them.
+- the archive is cut into chunks by content (newsarchive.search.chunks), a segment each; a
+  rebuild keeps the segments and terms of the chunks whose documents did not change, and
+  forked processes analyse and write the others (procs); the terms are merged for the export
+  only when it needs them.
 The files are Whoosh's own: `index.open_dir` and Whoosh searchers read them as usual."""
 
 from __future__ import annotations
 
-import multiprocessing
 import shutil
 from array import array
 from functools import cached_property
@@ -25,6 +26,7 @@ from hashlib import md5
 from pathlib import Path
 from pickle import dumps
 
+import whoosh
 from whoosh import fields, formats, index
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter, W3TermInfo
@@ -33,7 +35,11 @@ from whoosh.filedb.filetables import md5_hash
 from whoosh.system import pack_uint, pack_ushort
 from whoosh.writing import SegmentWriter
 
+from newsarchive.fingerprint import code_digest
+from newsarchive.forkmap import fork_map
+from newsarchive.jsoncache import digest
 from newsarchive.search import DEFAULTS
+from newsarchive.search.chunks import ChunkStore, chunk_bounds, chunk_key, entity_names
 from newsarchive.search.documents import SearchDoc
 from newsarchive.search.terms import (
     ArchiveTerms,
@@ -52,6 +58,8 @@ TEXT_FIELDS = {"title": "title_text", "body": "body_text"}
 TERMINFO = W3TermInfo._struct
 # Below this many documents per process, forking costs more than it saves.
 MIN_DOCS_PER_PROCESS = 500
+NEWSARCHIVE = Path(__file__).resolve().parents[1]
+CHUNKS = "chunks"  # folder in the index folder: each chunk's segment and terms, by digest
 
 
 class Counted(fields.FieldType):
@@ -213,15 +221,14 @@ class CountedWriter(SegmentWriter):
 
 
 def make_schema(title_boost: float, entity_boost: float) -> fields.Schema:
-    """The index schema: numbered docs, counted stems and exact forms, stored texts."""
+    """The index schema: docs by id and day, counted stems and exact forms, stored texts."""
     return fields.Schema(
-        number=fields.STORED(),
         id=fields.ID(stored=True, unique=True),
         url=fields.STORED(),
         title_text=fields.STORED(),
         body_text=fields.STORED(),
         source=fields.ID(),
-        day=fields.ID(),
+        day=fields.ID(stored=True),
         title=Counted(field_boost=title_boost),
         body=Counted(),
         entities=Counted(field_boost=entity_boost),
@@ -232,7 +239,7 @@ def make_schema(title_boost: float, entity_boost: float) -> fields.Schema:
 class IndexedArchive:
     """What indexing produced besides the Whoosh index: the analysed terms, for the export.
 
-    Each indexing process analysed a part of the documents; the parts are merged when the
+    Each chunk of consecutive documents was analysed on its own; the parts are merged when the
     export first needs them (the Whoosh index does not: each part is a segment of its own).
     """
 
@@ -245,6 +252,7 @@ class IndexedArchive:
     ):
         self.docs = docs
         self.parts = parts
+        self.chunks = {"indexed": len(parts), "kept": 0}  # what build_index did, for the log
         self.title_boost = title_boost
         self.entity_boost = entity_boost
 
@@ -261,17 +269,16 @@ def analyze_documents(docs: list[SearchDoc]) -> ArchiveTerms:
     return analyze_archive(
         [doc.title for doc in docs],
         [doc.text for doc in docs],
-        [[e.get("name", "") for e in doc.entities] for doc in docs],
+        [entity_names(doc) for doc in docs],
     )
 
 
-def write_segment(ix, docs: list[SearchDoc], archive: ArchiveTerms, lock: bool = True):
-    """Write the analysed docs as one new segment; return its writer (index not committed)."""
-    writer = CountedWriter(ix, archive, 0, len(docs), _lk=lock)
+def write_segment(ix, docs: list[SearchDoc], archive: ArchiveTerms):
+    """Write the analysed docs as one new segment (not yet in the index's table of contents)."""
+    writer = CountedWriter(ix, archive, 0, len(docs), _lk=False)
     lengths = {name: getattr(archive, name).lengths.tolist() for name in COUNTED_FIELDS}
     for i, doc in enumerate(docs):
         writer.add_document(
-            number=doc.number,
             id=doc.id,
             url=doc.url,
             title_text=doc.title,
@@ -280,32 +287,35 @@ def write_segment(ix, docs: list[SearchDoc], archive: ArchiveTerms, lock: bool =
             day=doc.day or "-",
         )
         writer.add_lengths(**{name: found[i] for name, found in lengths.items()})
-    writer.segment = writer._finalize_segment()
-    return writer
+    return writer._finalize_segment()
 
 
-def index_batches(ix, docs: list[SearchDoc], batch: int, lock_first: bool = False):
-    """Analyse and write the documents `batch` at a time, a segment each, so that the per-word
-    arrays of analysis never cover more than a batch (they are most of the build's memory).
-    Return the first batch's writer (with lock_first, the one holding the index lock), every
-    segment, and every batch's terms."""
-    first, segments, parts = None, [], []
-    for start in range(0, max(1, len(docs)), batch):
-        part = docs[start : start + batch]
-        with paused_gc():
-            archive = analyze_documents(part)
-            writer = write_segment(ix, part, archive, lock=lock_first and first is None)
-        first = first or writer
-        segments.append(writer.segment)
-        parts.append(archive)
-    return first, segments, parts
+def index_salt(title_boost: float, entity_boost: float) -> str:
+    """What every chunk's segment and terms depend on besides its documents: our code, Whoosh's
+    version and the boosts (the postings' weights)."""
+    code = code_digest([NEWSARCHIVE], suffixes=(".py",))
+    return digest(code, whoosh.versionstring(), repr((title_boost, entity_boost)))
 
 
-def _index_part_in_child(ix, docs, batch, connection) -> None:
-    """Analyse and write a part of the documents; send back its segments and their terms."""
-    _, segments, parts = index_batches(ix, docs, batch)
-    connection.send((segments, parts))
-    connection.close()
+def open_chunked_index(index_dir: Path, schema: fields.Schema, salt: str):
+    """The index in index_dir if it was made with this salt, else a fresh, empty one."""
+    marker = index_dir / CHUNKS / "salt"
+    try:
+        if marker.read_text("utf-8") == salt and index.exists_in(str(index_dir)):
+            return index.open_dir(str(index_dir))
+    except OSError:
+        pass  # no index, or not ours: start afresh
+    if index_dir.exists():
+        shutil.rmtree(index_dir)
+    (index_dir / CHUNKS).mkdir(parents=True)
+    ix = index.create_in(str(index_dir), schema)
+    marker.write_text(salt, "utf-8")
+    return ix
+
+
+def has_files(ix, segment) -> bool:
+    """Whether the segment's files are still in the index folder."""
+    return bool(segment.list_files(ix.storage))
 
 
 def build_index(
@@ -316,43 +326,49 @@ def build_index(
     procs: int = DEFAULTS["SEARCH_INDEX_PROCS"],
     batch: int = DEFAULTS["SEARCH_INDEX_BATCH"],
 ) -> IndexedArchive:
-    """Create a fresh Whoosh index of the numbered docs in index_dir and return their terms.
+    """Make index_dir the Whoosh index of the numbered docs and return their terms.
 
-    With procs > 1, forked processes analyse and write later parts of the docs as segments of
-    their own while this one does the first part (Whoosh's multisegment idea, without its
-    pickling of every document); their terms come back for the export. Every process works
-    `batch` documents at a time.
+    The docs are cut into chunks of about `batch` documents (newsarchive.search.chunks), a
+    segment each. A chunk whose documents the previous build already indexed keeps its segment
+    and terms; the others are analysed and written, in `procs` forked processes when there
+    are enough of them.
     """
     index_dir = Path(index_dir)
-    if index_dir.exists():
-        shutil.rmtree(index_dir)
-    index_dir.mkdir(parents=True)
-    ix = index.create_in(str(index_dir), make_schema(title_boost, entity_boost))
-    procs = max(1, min(procs, len(docs) // MIN_DOCS_PER_PROCESS))
-    size = max(1, -(-len(docs) // procs))
-    starts = range(0, max(1, len(docs)), size)
-    context = multiprocessing.get_context("fork")
-    children = []
-    for start in starts[1:]:
-        receiver, sender = context.Pipe(duplex=False)
-        part = (ix, docs[start : start + size], batch, sender)
-        child = context.Process(target=_index_part_in_child, args=part)
-        child.start()
-        sender.close()
-        children.append((child, receiver))
-    writer, segments, parts = index_batches(ix, docs[:size], batch, lock_first=True)
-    try:
+    schema = make_schema(title_boost, entity_boost)
+    salt = index_salt(title_boost, entity_boost)
+    ix = open_chunked_index(index_dir, schema, salt)
+    store = ChunkStore(index_dir / CHUNKS)
+    bounds = chunk_bounds(docs, batch)
+    keys = [chunk_key(docs[a:b], salt) for a, b in bounds]
+    done = {}
+    for key in set(keys):
+        found = store.get(key)
+        if found is not None and has_files(ix, found[0]):
+            done[key] = found
+    todo = [(a, b, key) for (a, b), key in zip(bounds, keys, strict=True) if key not in done]
+    todo = list({key: (a, b, key) for a, b, key in todo}.values())  # the same chunk twice: once
+
+    def index_chunk(chunk: tuple[int, int, str]):
+        start, end, key = chunk
+        part = docs[start:end]
         with paused_gc():
-            received = [receiver.recv() for _, receiver in children]
-        for child_segments, child_parts in received:
-            segments += child_segments
-            parts += child_parts
-        writer._commit_toc(segments)
-    finally:
-        writer._finish()
-        for child, _ in children:
-            child.join()
-    return IndexedArchive(docs, parts, title_boost, entity_boost)
+            terms = analyze_documents(part)
+            result = (write_segment(ix, part, terms), terms)
+        store.put(key, result)
+        return result
+
+    procs = max(1, min(procs, sum(b - a for a, b, _ in todo) // MIN_DOCS_PER_PROCESS))
+    done |= dict(zip((k for *_, k in todo), fork_map(index_chunk, todo, procs, 1, 2), strict=True))
+    segments = [done[key][0] for key in keys]
+    generation = ix.latest_generation() + 1
+    index.TOC(schema, segments, generation).write(ix.storage, ix.indexname)
+    index.clean_files(ix.storage, ix.indexname, generation, segments)
+    # The writers' shared scratch folder (each writer's _finish would remove it under the others).
+    shutil.rmtree(index_dir / f"{ix.indexname}.tmp", ignore_errors=True)
+    store.prune(set(keys))
+    archive = IndexedArchive(docs, [done[key][1] for key in keys], title_boost, entity_boost)
+    archive.chunks = {"indexed": len(todo), "kept": len(keys) - len(todo)}
+    return archive
 
 
 def open_index(index_dir: Path | str):

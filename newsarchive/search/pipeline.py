@@ -49,6 +49,7 @@ def build_search(
         "index_s": round(indexed - started, 3),
         "export_s": round(time.perf_counter() - indexed, 3),
     }
+    manifest["chunks"] = archive.chunks
     return manifest
 
 

@@ -64,7 +64,7 @@ class Result:
     id: str
     url: str
     title: str
-    number: int
+    day: str  # ISO day, or "-" when undated
     score: int
     exact: int
 
@@ -134,10 +134,11 @@ def whoosh_search(index_dir: Path | str, text: str) -> list[Result]:
                     stored["id"],
                     stored["url"],
                     stored["title_text"],
-                    stored["number"],
+                    stored["day"],
                     totals[doc],
                     exact_counts[doc],
                 )
             )
-    results.sort(key=lambda r: (-r.exact, -r.score, -r.number))
+    # Ties go newest first, as the export's numbering by (dated, day, id) does.
+    results.sort(key=lambda r: (r.exact, r.score, r.day != "-", r.day, r.id), reverse=True)
     return results

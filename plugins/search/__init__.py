@@ -88,7 +88,12 @@ def search_stage(records: list[dict], entities, options: dict, settings: dict) -
         lambda folder: build_search(records, folder, index_dir, entities=entities, options=options),
     )
     link_tree(files, output / options["SEARCH_OUTPUT_DIR"])
-    return {"docs": manifest["docs"], "timings": manifest.get("timings"), "reused": reused}
+    return {
+        "docs": manifest["docs"],
+        "timings": manifest.get("timings"),
+        "chunks": manifest.get("chunks"),
+        "reused": reused,
+    }
 
 
 def report(result: dict, overlapped: bool = False) -> None:
@@ -96,7 +101,14 @@ def report(result: dict, overlapped: bool = False) -> None:
     if result["reused"]:
         log.info("search: %d articles unchanged; index and files kept", result["docs"])
         return
-    log.info("search: %d articles indexed in %s", result["docs"], result["timings"])
+    chunks = result["chunks"]
+    log.info(
+        "search: %d articles, %d chunks indexed and %d kept, in %s",
+        result["docs"],
+        chunks["indexed"],
+        chunks["kept"],
+        result["timings"],
+    )
     timing.add("indexing", result["timings"]["index_s"], overlapped)
     timing.add("export", result["timings"]["export_s"], overlapped)
 
