@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -106,15 +107,38 @@ class Fingerprinter:
         known = self._containers.get(id(value))
         if known is not None and known[0] is value:
             return known[1]
+        result = self._serialised(value)
+        self._containers[id(value)] = (value, result)
+        return result
+
+    def _serialised(self, value) -> bytes:
+        """A container's digest: its JSON's sha256, or its items' digests combined."""
+        try:
+            # Plain data is serialised in C; objects, dates and sets come to _plain one by one.
+            data = json.dumps(value, default=self._plain, sort_keys=True, ensure_ascii=False)
+        except TypeError:  # keys JSON cannot take or sort (tuples, mixed types)
+            return self._container_by_parts(value)
+        return b"j" + hashlib.sha256(data.encode("utf-8", "surrogatepass")).digest()
+
+    def _plain(self, value):
+        """What JSON writes for a value it cannot serialise itself."""
+        if isinstance(value, datetime | date):
+            return ["\0d", value.isoformat()]
+        if isinstance(value, Mapping):
+            return dict(value)
+        if isinstance(value, set | frozenset):
+            return ["\0set", *sorted(self.digest(v).hex() for v in value)]
+        return ["\0", self.digest(value).hex()]
+
+    def _container_by_parts(self, value) -> bytes:
+        """A container's digest from each of its items' digests."""
         if isinstance(value, Mapping):
             parts = sorted(self.digest(k) + b"=" + self.digest(v) for k, v in value.items())
         else:
             parts = [self.digest(v) for v in value]
             if isinstance(value, set | frozenset):
                 parts.sort()
-        result = b"h" + joined_digest(type(value).__name__.encode(), parts)
-        self._containers[id(value)] = (value, result)
-        return result
+        return b"h" + joined_digest(type(value).__name__.encode(), parts)
 
     def _object(self, value, deep: bool) -> bytes:
         """An object by its attributes; its links to other objects only for a page's own."""
@@ -122,15 +146,19 @@ class Fingerprinter:
         if known is not None and known[0] is value:
             own = known[1]
         else:
-            parts = [
-                key.encode() + b"=" + self.digest(item)
-                for key, item in sorted(vars(value).items())
-                if key not in SHARED_ATTRIBUTES and key not in LINK_ATTRIBUTES
-            ]
-            kind = f"{type(value).__module__}.{type(value).__qualname__}".encode()
-            own = b"h" + joined_digest(kind, parts)
+            kind = f"{type(value).__module__}.{type(value).__qualname__}"
+            own = self._serialised({"\0kind": kind} | self._attributes(value))
             self._objects[id(value)] = (value, own)
         if not deep:
             return own
         links = [self.digest(getattr(value, key, None)) for key in sorted(LINK_ATTRIBUTES)]
         return b"h" + joined_digest(own, links)
+
+    @staticmethod
+    def _attributes(value) -> dict:
+        """The object's own attributes: not those it shares with the build, nor its links."""
+        return {
+            key: item
+            for key, item in vars(value).items()
+            if key not in SHARED_ATTRIBUTES and key not in LINK_ATTRIBUTES
+        }
