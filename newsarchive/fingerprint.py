@@ -65,10 +65,12 @@ class Fingerprinter:
 
     def __init__(self, salt: str) -> None:
         self.salt = salt.encode()
-        # id → (the object, kept alive so that its id is not reused; its digest)
-        self._objects: dict[int, tuple[object, bytes]] = {}
+        # id → (the object, kept alive so that its id is not reused; its digest; as JSON takes it)
+        self._objects: dict[int, tuple[object, bytes, list]] = {}
         self._containers: dict[int, tuple[object, bytes]] = {}
         self.unstable: set[str] = set()  # types digested by repr with an address: never reused
+        # Plain data is serialised in C; objects, dates and sets come to _plain one by one.
+        self._json = json.JSONEncoder(default=self._plain, sort_keys=True, ensure_ascii=False)
 
     def page(self, names: frozenset[str], context: Mapping) -> str:
         """The fingerprint of one page: the salt and the named variables of its context."""
@@ -114,14 +116,16 @@ class Fingerprinter:
     def _serialised(self, value) -> bytes:
         """A container's digest: its JSON's sha256, or its items' digests combined."""
         try:
-            # Plain data is serialised in C; objects, dates and sets come to _plain one by one.
-            data = json.dumps(value, default=self._plain, sort_keys=True, ensure_ascii=False)
+            data = self._json.encode(value)
         except TypeError:  # keys JSON cannot take or sort (tuples, mixed types)
             return self._container_by_parts(value)
         return b"j" + hashlib.sha256(data.encode("utf-8", "surrogatepass")).digest()
 
     def _plain(self, value):
         """What JSON writes for a value it cannot serialise itself."""
+        known = self._objects.get(id(value))
+        if known is not None and known[0] is value:
+            return known[2]  # an object seen before (an article in many listings)
         if isinstance(value, datetime | date):
             return ["\0d", value.isoformat()]
         if isinstance(value, Mapping):
@@ -148,7 +152,7 @@ class Fingerprinter:
         else:
             kind = f"{type(value).__module__}.{type(value).__qualname__}"
             own = self._serialised({"\0kind": kind} | self._attributes(value))
-            self._objects[id(value)] = (value, own)
+            self._objects[id(value)] = (value, own, ["\0", own.hex()])
         if not deep:
             return own
         links = [self.digest(getattr(value, key, None)) for key in sorted(LINK_ATTRIBUTES)]

@@ -9,15 +9,29 @@ import os
 from pathlib import Path
 
 
-def same_file(built: str, live: str) -> bool:
-    """True when the live file is the built one (a hard link) or has the same bytes."""
-    try:
-        a, b = os.stat(built), os.stat(live)
-    except OSError:
-        return False
-    if (a.st_ino, a.st_dev) == (b.st_ino, b.st_dev):
-        return True
-    return a.st_size == b.st_size and filecmp.cmp(built, live, shallow=False)
+def same_bytes(built: str, live: str) -> bool:
+    """True when the two files hold the same bytes."""
+    return os.path.getsize(built) == os.path.getsize(live) and filecmp.cmp(built, live, False)
+
+
+def inodes(root: str) -> dict[str, int]:
+    """Every file under root by relative path, with its inode (which listing a folder gives for
+    free: a site has tens of thousands of files, and a stat of each is most of a commit)."""
+    found: dict[str, int] = {}
+    pending = [""]
+    while pending:
+        folder = pending.pop()
+        try:
+            entries = list(os.scandir(os.path.join(root, folder)))
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            relative = os.path.join(folder, entry.name) if folder else entry.name
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(relative)
+            else:
+                found[relative] = entry.inode()
+    return found
 
 
 def clear_files(folder: Path | str) -> None:
@@ -32,30 +46,37 @@ def commit(built: Path | str, live: Path | str) -> dict[str, int]:
     """Make live hold exactly the files of built, emptying built; return what was done."""
     # Plain strings, not Path objects: a site has tens of thousands of files.
     built, live = os.fspath(built), os.fspath(live)
+    os.makedirs(live, exist_ok=True)
+    # Built beside the live site, so on its device: the same inode is the same file (a page
+    # kept from the last build). Anywhere else, files are compared by their bytes.
+    linked = os.stat(built).st_dev == os.stat(live).st_dev
+    new, old = inodes(built), inodes(live)
     done = {"unchanged": 0, "written": 0, "removed": 0}
-    names = set()
-    for root, _, files in os.walk(built):
-        folder = os.path.relpath(root, built)
-        target_folder = os.path.normpath(os.path.join(live, folder))
-        made = False
-        for name in files:
-            source, target = os.path.join(root, name), os.path.join(target_folder, name)
-            names.add(os.path.normpath(os.path.join(folder, name)))
-            if same_file(source, target):
-                os.unlink(source)
-                done["unchanged"] += 1
-                continue
-            if not made:
-                os.makedirs(target_folder, exist_ok=True)
-                made = True
-            os.replace(source, target)
-            done["written"] += 1
-    for root, _, files in os.walk(live, topdown=False):
-        folder = os.path.relpath(root, live)
-        for name in files:
-            if os.path.normpath(os.path.join(folder, name)) not in names:
-                os.unlink(os.path.join(root, name))
-                done["removed"] += 1
-        if folder != "." and not os.listdir(root):
-            os.rmdir(root)
+    made = set()
+    for name, inode in new.items():
+        source, target = os.path.join(built, name), os.path.join(live, name)
+        if name in old and ((linked and old[name] == inode) or same_bytes(source, target)):
+            os.unlink(source)
+            done["unchanged"] += 1
+            continue
+        folder = os.path.dirname(target)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        os.replace(source, target)
+        done["written"] += 1
+    for name in old.keys() - new.keys():
+        os.unlink(os.path.join(live, name))
+        done["removed"] += 1
+        remove_empty_folders(live, os.path.dirname(name))
     return done
+
+
+def remove_empty_folders(root: str, folder: str) -> None:
+    """Remove folder (relative to root) and its parents while they are empty."""
+    while folder:
+        try:
+            os.rmdir(os.path.join(root, folder))
+        except OSError:
+            return  # not empty
+        folder = os.path.dirname(folder)

@@ -60,6 +60,25 @@ def test_a_page_changes_only_with_the_variables_its_template_names(changed, same
     assert (Fingerprinter("build").page(names, changed) == first) is same
 
 
+def months(rows: dict) -> dict:
+    return {"months": rows, "article": Article("أمطار غزيرة على الرياض", [Article("سيول في جدة")])}
+
+
+@pytest.mark.parametrize(
+    ("changed", "same"),
+    [
+        # Keys JSON cannot take: the item-by-item digest.
+        (months({(2015, 7): ["تموز"], (2015, 8): {"آب"}}), True),
+        (months({(2015, 7): ["تموز"], (2015, 8): {"أغسطس"}}), False),
+        (months({(2015, 7): ["تموز"], 2015: {"آب"}}), False),
+    ],
+)
+def test_values_json_cannot_take_are_digested_by_their_items(changed, same):
+    names = frozenset({"months", "article"})
+    first = Fingerprinter("build").page(names, months({(2015, 7): ["تموز"], (2015, 8): {"آب"}}))
+    assert (Fingerprinter("build").page(names, changed) == first) is same
+
+
 def test_template_variables_follow_extends_and_imports():
     from jinja2 import Environment, FileSystemLoader
 

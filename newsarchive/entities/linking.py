@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable
@@ -85,14 +86,21 @@ def clean_mentions(mentions: Iterable[Mention], text: str | None = None) -> list
     for m in ordered:
         if m.type not in TYPES:
             continue
-        display = clean_surface(m.text)
-        if m.type == "PER":
-            display = strip_titles(display)
-        display = strip_descriptors(display, m.type)
-        key = name_key(display)
+        display, key = clean_name(m.type, m.text)
         if key and any(ch.isalpha() for ch in key):
             items.append(_Item(m.type, display, key, float(m.score), m.start, m.end))
     return items
+
+
+# The same names recur across an archive's mentions.
+@functools.lru_cache(maxsize=200_000)
+def clean_name(kind: str, surface: str) -> tuple[str, str]:
+    """A mention's display name (no honorifics or descriptors) and its matching key."""
+    display = clean_surface(surface)
+    if kind == "PER":
+        display = strip_titles(display)
+    display = strip_descriptors(display, kind)
+    return display, name_key(display)
 
 
 def mention_keys(mentions: Iterable[Mention]) -> set[tuple[str, str]]:
