@@ -40,6 +40,20 @@ def test_building_twice_gives_byte_identical_output(built_site, tmp_path):
     assert differing == []
 
 
+def test_parsing_ahead_in_two_processes_gives_the_same_site(
+    built_site, tmp_path, monkeypatch, caplog
+):
+    from newsarchive import forkmap
+
+    monkeypatch.setattr(forkmap, "PARALLEL_MIN_ITEMS", 2)  # the fixture's few files: forked
+    caplog.set_level("INFO")
+    site = tmp_path / "site"
+    build_site(FIXTURE_CONTENT, site, CACHE_PATH=str(tmp_path / "cache"), RAW_READER_PROCS=2)
+    parsed = [r.getMessage() for r in caplog.records if "raw reader: parsed" in r.getMessage()]
+    assert [int(m.split()[3]) for m in parsed] == [len(list(FIXTURE_CONTENT.glob("*.txt")))]
+    assert digest_tree(site) == digest_tree(built_site)
+
+
 def test_a_failed_build_leaves_the_previous_site_whole(built_site, tmp_path):
     site = tmp_path / "site"
     shutil.copytree(built_site, site)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -12,9 +13,10 @@ from pelican.readers import BaseReader
 
 from newsarchive.articlefile import read_article
 from newsarchive.fingerprint import code_digest
+from newsarchive.forkmap import fork_map
 from newsarchive.jsoncache import ShardedJsonCache, digest
 from newsarchive.slugs import safe_slug
-from newsarchive.textfile import DEFAULT_MAX_BYTES, read_limited
+from newsarchive.textfile import DEFAULT_MAX_BYTES, UnreadableFile, read_limited
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +24,7 @@ DEFAULTS = {
     "RAW_READER_EXTENSIONS": ["txt"],
     "RAW_READER_MAX_BYTES": DEFAULT_MAX_BYTES,
     "RAW_READER_CACHE_PATH": None,  # default: CACHE_PATH/articles
+    "RAW_READER_PROCS": 2,  # processes parsing the files the cache does not hold, ahead of Pelican
 }
 # An author field longer than this is a sentence scraped into the wrong field.
 MAX_AUTHOR_WORDS = 10
@@ -43,6 +46,26 @@ class RawArticleReader(BaseReader):
     # Parsed files by the digest of their bytes and of the code that parsed them.
     cache: ShardedJsonCache | None = None
     code = ""
+
+    @classmethod
+    def parse_ahead(cls, paths: list[str], max_bytes: int, procs: int) -> int:
+        """Parse the files the cache does not hold, in procs processes, so that Pelican's reading
+        one file at a time finds them all parsed; return how many. A file that cannot be read is
+        left to Pelican's reading, which reports it."""
+        todo: dict[str, bytes] = {}  # by key: the same bytes twice are parsed once
+        for path in paths:
+            try:
+                data = read_limited(path, max_bytes)
+            except (OSError, UnreadableFile):
+                continue
+            key = digest(cls.code, data)
+            if cls.cache.get(key) is None:
+                todo[key] = data
+        records = fork_map(parsed_or_none, list(todo.values()), procs)
+        for key, record in zip(todo, records, strict=True):
+            if record is not None:
+                cls.cache.put(key, record)
+        return len(todo)
 
     def read(self, source_path: str):
         """Parse one file (or reuse its parse); raise with a specific message when it cannot
@@ -92,6 +115,14 @@ class RawArticleReader(BaseReader):
         return {"date": UNDATED, "undated": True}
 
 
+def parsed_or_none(data: bytes) -> dict | None:
+    """The article in a file's bytes, or None when reading it will report why there is none."""
+    try:
+        return read_article(data)
+    except ValueError:  # UnreadableFile, NoArticle
+        return None
+
+
 def article_slug(given: str | None, source_path: str) -> str:
     """The article's stable slug: the one given, else the file name; never a transliteration."""
     return safe_slug(given or Path(source_path).stem)
@@ -105,10 +136,29 @@ def add_reader(readers) -> None:
     folder = setting(settings, "RAW_READER_CACHE_PATH") or os.path.join(
         settings["CACHE_PATH"], "articles"
     )
-    RawArticleReader.cache = ShardedJsonCache(folder)
+    # Each generator makes its readers: the first of a build makes the cache, the others share it.
+    if RawArticleReader.cache is None or RawArticleReader.cache.folder != Path(folder):
+        RawArticleReader.cache = ShardedJsonCache(folder)
     RawArticleReader.code = code_digest([NEWSARCHIVE], suffixes=(".py",)) + str(
         setting(settings, "RAW_READER_MAX_BYTES")
     )
+
+
+def parse_articles_ahead(generator) -> None:
+    """Parse the articles Pelican is about to read that the cache does not hold, on every core."""
+    settings = generator.settings
+    files = generator.get_files(
+        settings["ARTICLE_PATHS"],
+        exclude=settings["ARTICLE_EXCLUDES"],
+        extensions=setting(settings, "RAW_READER_EXTENSIONS"),
+    )
+    paths = sorted(os.path.join(generator.path, name) for name in files)
+    started = time.perf_counter()
+    parsed = RawArticleReader.parse_ahead(
+        paths, setting(settings, "RAW_READER_MAX_BYTES"), setting(settings, "RAW_READER_PROCS")
+    )
+    if parsed:
+        log.info("raw reader: parsed %d files in %.1fs", parsed, time.perf_counter() - started)
 
 
 def save_cache(generators) -> None:
@@ -121,4 +171,5 @@ def save_cache(generators) -> None:
 def register() -> None:
     """Wire the reader into Pelican."""
     signals.readers_init.connect(add_reader)
+    signals.article_generator_init.connect(parse_articles_ahead)
     signals.all_generators_finalized.connect(save_cache)
