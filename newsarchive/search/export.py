@@ -75,6 +75,7 @@ class Writer:
         self.digest = hashlib.sha1()
         self.files = 0
         self.bytes = 0
+        self.folders: set[Path] = set()  # made already: one mkdir a folder, not one a file
 
     def write(self, relative: str, data) -> int:
         """Write data as JSON to root/relative and return its size."""
@@ -82,7 +83,9 @@ class Writer:
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         text = text.encode("utf-8")
         path = self.root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self.folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(path.parent)
         path.write_bytes(text)
         self.digest.update(relative.encode() + text)
         self.files += 1

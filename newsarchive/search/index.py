@@ -340,13 +340,12 @@ def build_index(
     store = ChunkStore(index_dir / CHUNKS)
     bounds = chunk_bounds(docs, batch)
     keys = [chunk_key(docs[a:b], salt) for a, b in bounds]
-    done = {}
-    for key in set(keys):
+    done = {}  # ids are unique, so are the chunks' keys
+    for key in keys:
         found = store.get(key)
         if found is not None and has_files(ix, found[0]):
             done[key] = found
     todo = [(a, b, key) for (a, b), key in zip(bounds, keys, strict=True) if key not in done]
-    todo = list({key: (a, b, key) for a, b, key in todo}.values())  # the same chunk twice: once
 
     def index_chunk(chunk: tuple[int, int, str]):
         start, end, key = chunk
@@ -358,7 +357,8 @@ def build_index(
         return result
 
     procs = max(1, min(procs, sum(b - a for a, b, _ in todo) // MIN_DOCS_PER_PROCESS))
-    done |= dict(zip((k for *_, k in todo), fork_map(index_chunk, todo, procs, 1, 2), strict=True))
+    indexed = fork_map(index_chunk, todo, procs, chunksize=1, min_items=2)
+    done |= dict(zip((key for *_, key in todo), indexed, strict=True))
     segments = [done[key][0] for key in keys]
     generation = ix.latest_generation() + 1
     index.TOC(schema, segments, generation).write(ix.storage, ix.indexname)
