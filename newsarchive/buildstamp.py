@@ -20,10 +20,11 @@ def output_identity(root: Path | str) -> str:
     touched, added or removed since changes it."""
     parts = []
     for folder, _, files in os.walk(root):
+        relative = os.path.relpath(folder, root)  # once a folder: relpath is slow
         for name in files:
-            path = os.path.join(folder, name)
-            st = os.stat(path)
-            ident = f"{os.path.relpath(path, root)}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}"
+            st = os.stat(os.path.join(folder, name))
+            path = os.path.normpath(os.path.join(relative, name))
+            ident = f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}"
             parts.append(ident.encode("utf-8", "surrogateescape"))
     return joined_digest(b"output", sorted(parts)).hex()
 

@@ -72,7 +72,7 @@ def same_text(path: Path, text: str) -> bool:
     return path.stat().st_size == len(data) and path.read_bytes() == data
 
 
-def keep_file(old: Path, new: Path) -> None:
+def keep_file(old: Path | str, new: Path | str) -> None:
     """Put the previous build's file at new, as a hard link when the file system allows."""
     try:
         os.link(old, new)

@@ -39,12 +39,13 @@ def reuse_or_make(
 
 def link_tree(source: Path | str, target: Path | str) -> int:
     """Put every file under source at the same place under target; return how many."""
-    source, target = Path(source), Path(target)
+    # Plain strings, not Path objects: a stage can have tens of thousands of files.
+    source, target = os.fspath(source), os.fspath(target)
     count = 0
-    for path in sorted(source.rglob("*")):
-        if path.is_file():
-            destination = target / path.relative_to(source)
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            keep_file(path, destination)
+    for folder, _, names in os.walk(source):
+        destination = os.path.join(target, os.path.relpath(folder, source))
+        os.makedirs(destination, exist_ok=True)
+        for name in names:
+            keep_file(os.path.join(folder, name), os.path.join(destination, name))
             count += 1
     return count
