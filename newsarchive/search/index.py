@@ -249,10 +249,12 @@ class IndexedArchive:
         parts: list[ArchiveTerms],
         title_boost: float = DEFAULTS["SEARCH_TITLE_BOOST"],
         entity_boost: float = DEFAULTS["SEARCH_ENTITY_BOOST"],
+        kept: int = 0,
     ):
         self.docs = docs
         self.parts = parts
-        self.chunks = {"indexed": len(parts), "kept": 0}  # what build_index did, for the log
+        # What build_index did, for the log: parts analysed now, and parts kept from before.
+        self.chunks = {"indexed": len(parts) - kept, "kept": kept}
         self.title_boost = title_boost
         self.entity_boost = entity_boost
 
@@ -366,9 +368,8 @@ def build_index(
     # The writers' shared scratch folder (each writer's _finish would remove it under the others).
     shutil.rmtree(index_dir / f"{ix.indexname}.tmp", ignore_errors=True)
     store.prune(set(keys))
-    archive = IndexedArchive(docs, [done[key][1] for key in keys], title_boost, entity_boost)
-    archive.chunks = {"indexed": len(todo), "kept": len(keys) - len(todo)}
-    return archive
+    parts = [done[key][1] for key in keys]
+    return IndexedArchive(docs, parts, title_boost, entity_boost, kept=len(keys) - len(todo))
 
 
 def open_index(index_dir: Path | str):
