@@ -14,11 +14,17 @@ _FUNCTION: Callable | None = None
 
 
 def fork_map(
-    function: Callable, items: Sequence, procs: int, chunksize: int = 8, min_items: int = 0
+    function: Callable,
+    items: Sequence,
+    procs: int,
+    chunksize: int = 8,
+    min_items: int = 0,
+    apart: bool = False,
 ) -> Iterator:
     """function(item) for each item, in order: in procs forked processes when there are enough
-    items (min_items, by default PARALLEL_MIN_ITEMS), else in this one."""
-    if not forks(items, procs, min_items):
+    items (min_items, by default PARALLEL_MIN_ITEMS), else in this one. With apart, even one
+    process is a forked one, so the memory the work leaves fragmented goes when it ends."""
+    if not forks(items, procs, min_items, apart):
         yield from map(function, items)
         return
     global _FUNCTION
@@ -32,9 +38,9 @@ def fork_map(
         _FUNCTION = None
 
 
-def forks(items: Sequence, procs: int, min_items: int = 0) -> bool:
+def forks(items: Sequence, procs: int, min_items: int = 0, apart: bool = False) -> bool:
     """Whether fork_map would start processes for these items."""
-    return procs > 1 and len(items) >= (min_items or PARALLEL_MIN_ITEMS)
+    return (procs > 1 or apart) and len(items) >= (min_items or PARALLEL_MIN_ITEMS)
 
 
 @contextmanager

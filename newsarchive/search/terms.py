@@ -11,6 +11,7 @@ forms, the same word positions); only the work is organised differently:
 from __future__ import annotations
 
 import gc
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, count
@@ -119,6 +120,18 @@ class ArchiveTerms:
     pos_at: np.ndarray
     tokens: list[str]
     token_docs: np.ndarray  # per distinct token: in how many documents it occurs
+
+    def drop_counts(self) -> None:
+        """Let go of the per-field postings once they are scored (the export's largest arrays)."""
+        self.title = self.body = self.entities = self.exact = None
+
+    def share_words(self) -> ArchiveTerms:
+        """Intern the words: an archive's chunks share most of their vocabulary, and one copy of
+        each word then serves them all (a part unpickled or analysed alone has its own)."""
+        self.terms = list(map(sys.intern, self.terms))
+        self.forms = list(map(sys.intern, self.forms))
+        self.tokens = list(map(sys.intern, self.tokens))
+        return self
 
     @property
     def exact_stem(self) -> dict[str, str]:
@@ -288,7 +301,8 @@ def analyze_archive(titles: list[str], texts: list[str], entity_names: list[list
 
 
 def merge_archives(parts: list[ArchiveTerms]) -> ArchiveTerms:
-    """One ArchiveTerms of parts that analysed consecutive runs of the documents."""
+    """One ArchiveTerms of parts that analysed consecutive runs of the documents; the parts'
+    arrays are let go as they are merged, so the parts are spent."""
     if len(parts) == 1:
         return parts[0]
     n = sum(p.n_docs for p in parts)
@@ -303,14 +317,22 @@ def merge_archives(parts: list[ArchiveTerms]) -> ArchiveTerms:
     form_maps = [
         np.fromiter(map(form_index.__getitem__, p.forms), SMALL, len(p.forms)) for p in parts
     ]
+    del term_index, form_index
     form_stem = np.zeros(len(forms), INT)
     for part, term_map, form_map in zip(parts, term_maps, form_maps, strict=True):
         form_stem[form_map] = term_map[part.form_stem]
 
+    def take(name: str) -> list:
+        """The parts' values of an attribute, which the parts then let go."""
+        values = [getattr(p, name) for p in parts]
+        for part in parts:
+            setattr(part, name, None)
+        return values
+
     # Each part is sorted by (key, document) and the parts hold consecutive documents, so a
     # stable sort by key alone puts the concatenation in (key, document) order.
     def postings(name: str, maps: list[np.ndarray]) -> Postings:
-        fields = [getattr(p, name) for p in parts]
+        fields = take(name)
         key = np.concatenate([m[f.key] for m, f in zip(maps, fields, strict=True)])
         doc = np.concatenate([f.doc + o for f, o in zip(fields, offsets, strict=True)])
         order = np.argsort(key, kind="stable")
@@ -318,12 +340,14 @@ def merge_archives(parts: list[ArchiveTerms]) -> ArchiveTerms:
         lengths = np.concatenate([f.lengths for f in fields])
         return Postings(key[order], doc[order], freq[order], lengths)
 
+    merged = {name: postings(name, term_maps) for name in ("title", "body", "entities")}
+    merged["exact"] = postings("exact", form_maps)
     # Within a (term, document) the positions are already in order: the stable sort keeps them.
-    pos_term = np.concatenate([m[p.pos_term] for m, p in zip(term_maps, parts, strict=True)])
+    pos_term = np.concatenate([m[t] for m, t in zip(term_maps, take("pos_term"), strict=True)])
     order = np.argsort(pos_term, kind="stable")
     pos_term = pos_term[order]
-    pos_doc = np.concatenate([p.pos_doc + o for p, o in zip(parts, offsets, strict=True)])[order]
-    pos_at = np.concatenate([p.pos_at for p in parts])[order]
+    pos_doc = np.concatenate([d + o for d, o in zip(take("pos_doc"), offsets, strict=True)])[order]
+    pos_at = np.concatenate(take("pos_at"))[order]
     del order
     token_docs: dict[str, int] = {}
     for part in parts:
@@ -334,10 +358,7 @@ def merge_archives(parts: list[ArchiveTerms]) -> ArchiveTerms:
         terms=terms,
         forms=forms,
         form_stem=form_stem,
-        title=postings("title", term_maps),
-        body=postings("body", term_maps),
-        entities=postings("entities", term_maps),
-        exact=postings("exact", form_maps),
+        **merged,
         pos_term=pos_term,
         pos_doc=pos_doc,
         pos_at=pos_at,
