@@ -22,8 +22,9 @@ def fork_map(
     apart: bool = False,
 ) -> Iterator:
     """function(item) for each item, in order: in procs forked processes when there are enough
-    items (min_items, by default PARALLEL_MIN_ITEMS), else in this one. With apart, even one
-    process is a forked one, so the memory the work leaves fragmented goes when it ends."""
+    items (min_items, by default PARALLEL_MIN_ITEMS), else in this one. With apart, each task
+    (chunksize items) runs in a fresh forked process, even with procs 1: what the work leaves
+    allocated or fragmented goes when its process ends."""
     if not forks(items, procs, min_items, apart):
         yield from map(function, items)
         return
@@ -31,7 +32,9 @@ def fork_map(
     _FUNCTION = function
     try:
         with shared_with_children():
-            pool = multiprocessing.get_context("fork").Pool(procs)
+            pool = multiprocessing.get_context("fork").Pool(
+                procs, maxtasksperchild=1 if apart else None
+            )
         with pool:
             yield from pool.imap(_call, items, chunksize=chunksize)
     finally:

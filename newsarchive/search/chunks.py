@@ -71,6 +71,10 @@ class ChunkStore:
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             return None
 
+    def has(self, key: str) -> bool:
+        """Whether the chunk is stored (without reading it)."""
+        return (self.folder / f"{key}.pickle").exists()
+
     def put(self, key: str, value) -> None:
         """Store a chunk's result (atomically: a killed build leaves no half file)."""
         path = self.folder / f"{key}.pickle"

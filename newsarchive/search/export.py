@@ -111,8 +111,14 @@ def idfs(postings: Postings, size: int, n: int) -> np.ndarray:
 def field_scores(postings: Postings, boost: float, size: int, n: int) -> np.ndarray:
     """BM25 of every posting of a field, with the operations of Whoosh's BM25F in its order."""
     w = postings.freq * boost  # integers times the boost, as Whoosh's weights
-    idf_of = idfs(postings, size, n)[postings.key]
-    return idf_of * ((w * (K1 + 1)) / (w + norms(postings, n)[postings.doc]))
+    # idf * ((w * (K1 + 1)) / (w + norm)), in place: two arrays of the field's size, not five
+    # (+ and * commute exactly, so the result is the same to the bit).
+    scores = norms(postings, n)[postings.doc]
+    scores += w
+    w *= K1 + 1
+    np.divide(w, scores, out=scores)
+    scores *= idfs(postings, size, n)[postings.key]
+    return scores
 
 
 @dataclass

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import shutil
 from array import array
+from collections.abc import Sequence
 from functools import cached_property
 from hashlib import md5
 from pathlib import Path
@@ -237,6 +238,25 @@ def make_schema(title_boost: float, entity_boost: float) -> fields.Schema:
     )
 
 
+class StoredParts(Sequence):
+    """The chunks' terms in order, each read from the store when asked for."""
+
+    def __init__(self, store: ChunkStore, keys: list[str]) -> None:
+        self.store = store
+        self.keys = keys
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __getitem__(self, i: int) -> ArchiveTerms:
+        found = self.store.get(self.keys[i])
+        if found is None:
+            raise RuntimeError(
+                f"search index: chunk {self.keys[i]} went missing from {self.store.folder}"
+            )
+        return found
+
+
 class IndexedArchive:
     """What indexing produced besides the Whoosh index: the analysed terms, for the export.
 
@@ -247,7 +267,7 @@ class IndexedArchive:
     def __init__(
         self,
         docs: list[SearchDoc],
-        parts: list[ArchiveTerms],
+        parts: Sequence[ArchiveTerms],
         title_boost: float = DEFAULTS["SEARCH_TITLE_BOOST"],
         entity_boost: float = DEFAULTS["SEARCH_ENTITY_BOOST"],
         kept: int = 0,
@@ -261,10 +281,10 @@ class IndexedArchive:
 
     @cached_property
     def terms(self) -> ArchiveTerms:
-        """The terms of every document (the parts are let go once merged)."""
+        """The terms of every document, merged from the parts."""
         merged = merge_archives(self.parts)
         self.parts = [merged]
-        release_free_memory()  # the parts' words and arrays, a third of the merge's peak
+        release_free_memory()  # what reading the parts one at a time left fragmented
         return merged
 
 
@@ -340,14 +360,17 @@ def build_index(
     schema = make_schema(title_boost, entity_boost)
     salt = index_salt(title_boost, entity_boost)
     ix = open_chunked_index(index_dir, schema, salt)
-    store = ChunkStore(index_dir / CHUNKS)
+    # Each chunk's segment and terms, stored apart: a kept chunk's terms are read only when the
+    # export merges them, one chunk at a time.
+    segments = ChunkStore(index_dir / CHUNKS / "segments")
+    analyses = ChunkStore(index_dir / CHUNKS / "terms")
     bounds = chunk_bounds(docs, batch)
     keys = [chunk_key(docs[a:b], salt) for a, b in bounds]
     done = {}  # ids are unique, so are the chunks' keys
     for key in keys:
-        found = store.get(key)
-        if found is not None and has_files(ix, found[0]):
-            done[key] = (found[0], found[1].share_words())
+        segment = segments.get(key)
+        if segment is not None and has_files(ix, segment) and analyses.has(key):
+            done[key] = segment
     todo = [(a, b, key) for (a, b), key in zip(bounds, keys, strict=True) if key not in done]
 
     def index_chunk(chunk: tuple[int, int, str]) -> None:
@@ -355,24 +378,26 @@ def build_index(
         part = docs[start:end]
         with paused_gc():
             terms = analyze_documents(part)
-            store.put(key, (write_segment(ix, part, terms), terms))
+            analyses.put(key, terms)  # before the segment, which says the chunk is done
+            segments.put(key, write_segment(ix, part, terms))
 
-    # In forked processes even when one is asked for: an analysis leaves this process's memory
-    # fragmented (300 MB at 30,000 articles), and the new chunks come back through the store.
+    # Each chunk in a forked process of its own, even when one process is asked for: an
+    # analysis leaves its process's memory fragmented, and the results come back through the
+    # stores.
     procs = max(1, min(procs, sum(b - a for a, b, _ in todo) // MIN_DOCS_PER_PROCESS))
     for _ in fork_map(index_chunk, todo, procs, chunksize=1, min_items=1, apart=True):
         pass
     for *_, key in todo:
-        segment, terms = store.get(key)
-        done[key] = (segment, terms.share_words())
-    segments = [done[key][0] for key in keys]
+        done[key] = segments.get(key)
+    ordered = [done[key] for key in keys]
     generation = ix.latest_generation() + 1
-    index.TOC(schema, segments, generation).write(ix.storage, ix.indexname)
-    index.clean_files(ix.storage, ix.indexname, generation, segments)
+    index.TOC(schema, ordered, generation).write(ix.storage, ix.indexname)
+    index.clean_files(ix.storage, ix.indexname, generation, ordered)
     # The writers' shared scratch folder (each writer's _finish would remove it under the others).
     shutil.rmtree(index_dir / f"{ix.indexname}.tmp", ignore_errors=True)
-    store.prune(set(keys))
-    parts = [done[key][1] for key in keys]
+    for store in (segments, analyses):
+        store.prune(set(keys))
+    parts = StoredParts(analyses, keys)
     return IndexedArchive(docs, parts, title_boost, entity_boost, kept=len(keys) - len(todo))
 
 

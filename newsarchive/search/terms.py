@@ -11,7 +11,7 @@ forms, the same word positions); only the work is organised differently:
 from __future__ import annotations
 
 import gc
-import sys
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, count
@@ -124,14 +124,6 @@ class ArchiveTerms:
     def drop_counts(self) -> None:
         """Let go of the per-field postings once they are scored (the export's largest arrays)."""
         self.title = self.body = self.entities = self.exact = None
-
-    def share_words(self) -> ArchiveTerms:
-        """Intern the words: an archive's chunks share most of their vocabulary, and one copy of
-        each word then serves them all (a part unpickled or analysed alone has its own)."""
-        self.terms = list(map(sys.intern, self.terms))
-        self.forms = list(map(sys.intern, self.forms))
-        self.tokens = list(map(sys.intern, self.tokens))
-        return self
 
     @property
     def exact_stem(self) -> dict[str, str]:
@@ -300,68 +292,82 @@ def analyze_archive(titles: list[str], texts: list[str], entity_names: list[list
     )
 
 
-def merge_archives(parts: list[ArchiveTerms]) -> ArchiveTerms:
-    """One ArchiveTerms of parts that analysed consecutive runs of the documents; the parts'
-    arrays are let go as they are merged, so the parts are spent."""
+COUNTED = ("title", "body", "entities", "exact")  # the Postings fields, exact over forms
+
+
+def merge_archives(parts: Sequence[ArchiveTerms]) -> ArchiveTerms:
+    """One ArchiveTerms of parts that analysed consecutive runs of the documents.
+
+    The parts are read twice, one at a time (a sequence that loads each from disk never holds
+    them all): first for the vocabularies and sizes, then to fill the merged arrays.
+    """
     if len(parts) == 1:
         return parts[0]
-    n = sum(p.n_docs for p in parts)
-    offsets = np.cumsum([0] + [p.n_docs for p in parts])[:-1].tolist()
-    terms = sorted(set().union(*(p.terms for p in parts)))
-    forms = sorted(set().union(*(p.forms for p in parts)))
-    term_index = {t: i for i, t in enumerate(terms)}
-    form_index = {f: i for i, f in enumerate(forms)}
-    term_maps = [
-        np.fromiter(map(term_index.__getitem__, p.terms), SMALL, len(p.terms)) for p in parts
-    ]
-    form_maps = [
-        np.fromiter(map(form_index.__getitem__, p.forms), SMALL, len(p.forms)) for p in parts
-    ]
-    del term_index, form_index
-    form_stem = np.zeros(len(forms), INT)
-    for part, term_map, form_map in zip(parts, term_maps, form_maps, strict=True):
-        form_stem[form_map] = term_map[part.form_stem]
-
-    def take(name: str) -> list:
-        """The parts' values of an attribute, which the parts then let go."""
-        values = [getattr(p, name) for p in parts]
-        for part in parts:
-            setattr(part, name, None)
-        return values
-
-    # Each part is sorted by (key, document) and the parts hold consecutive documents, so a
-    # stable sort by key alone puts the concatenation in (key, document) order.
-    def postings(name: str, maps: list[np.ndarray]) -> Postings:
-        fields = take(name)
-        key = np.concatenate([m[f.key] for m, f in zip(maps, fields, strict=True)])
-        doc = np.concatenate([f.doc + o for f, o in zip(fields, offsets, strict=True)])
-        order = np.argsort(key, kind="stable")
-        freq = np.concatenate([f.freq for f in fields])
-        lengths = np.concatenate([f.lengths for f in fields])
-        return Postings(key[order], doc[order], freq[order], lengths)
-
-    merged = {name: postings(name, term_maps) for name in ("title", "body", "entities")}
-    merged["exact"] = postings("exact", form_maps)
-    # Within a (term, document) the positions are already in order: the stable sort keeps them.
-    pos_term = np.concatenate([m[t] for m, t in zip(term_maps, take("pos_term"), strict=True)])
-    order = np.argsort(pos_term, kind="stable")
-    pos_term = pos_term[order]
-    pos_doc = np.concatenate([d + o for d, o in zip(take("pos_doc"), offsets, strict=True)])[order]
-    pos_at = np.concatenate(take("pos_at"))[order]
-    del order
+    term_set: set[str] = set()
+    form_set: set[str] = set()
     token_docs: dict[str, int] = {}
+    sizes = dict.fromkeys(("docs", "positions", *COUNTED), 0)
     for part in parts:
+        term_set.update(part.terms)
+        form_set.update(part.forms)
         for token, found in zip(part.tokens, part.token_docs.tolist(), strict=True):
             token_docs[token] = token_docs.get(token, 0) + found
+        sizes["docs"] += part.n_docs
+        sizes["positions"] += len(part.pos_term)
+        for name in COUNTED:
+            sizes[name] += len(getattr(part, name).key)
+    terms, forms = sorted(term_set), sorted(form_set)
+    del term_set, form_set
+    term_index = {t: i for i, t in enumerate(terms)}
+    form_index = {f: i for i, f in enumerate(forms)}
+    n = sizes["docs"]
+    merged = {
+        name: Postings(*(np.empty(sizes[name], SMALL) for _ in range(3)), np.empty(n, SMALL))
+        for name in COUNTED
+    }
+    positions = [np.empty(sizes["positions"], SMALL) for _ in range(3)]  # term, doc, at
+    form_stem = np.zeros(len(forms), INT)
+    filled = dict.fromkeys(("positions", *COUNTED), 0)
+    offset = 0
+    for part in parts:
+        term_map = np.fromiter(map(term_index.__getitem__, part.terms), SMALL, len(part.terms))
+        form_map = np.fromiter(map(form_index.__getitem__, part.forms), SMALL, len(part.forms))
+        form_stem[form_map] = term_map[part.form_stem]
+        docs = slice(offset, offset + part.n_docs)
+        for name in COUNTED:
+            source, target = getattr(part, name), merged[name]
+            at = slice(filled[name], filled[name] + len(source.key))
+            target.key[at] = (form_map if name == "exact" else term_map)[source.key]
+            target.doc[at] = source.doc + offset
+            target.freq[at] = source.freq
+            target.lengths[docs] = source.lengths
+            filled[name] = at.stop
+        at = slice(filled["positions"], filled["positions"] + len(part.pos_term))
+        positions[0][at] = term_map[part.pos_term]
+        positions[1][at] = part.pos_doc + offset
+        positions[2][at] = part.pos_at
+        filled["positions"] = at.stop
+        offset = docs.stop
+    # Each part is sorted by (key, document), or (term, document, position), and the parts hold
+    # consecutive documents: a stable sort by key alone puts the whole in that order. The
+    # arrays are reordered one at a time, so only one is ever held twice.
+    for postings in merged.values():
+        order = np.argsort(postings.key, kind="stable")
+        for name in ("key", "doc", "freq"):
+            setattr(postings, name, getattr(postings, name)[order])
+    order = np.argsort(positions[0], kind="stable")
+    for i in range(3):
+        positions[i] = positions[i][order]
+    del order
     return ArchiveTerms(
         n_docs=n,
         terms=terms,
         forms=forms,
         form_stem=form_stem,
         **merged,
-        pos_term=pos_term,
-        pos_doc=pos_doc,
-        pos_at=pos_at,
+        pos_term=positions[0],
+        pos_doc=positions[1],
+        pos_at=positions[2],
         tokens=list(token_docs),
         token_docs=np.fromiter(token_docs.values(), INT, len(token_docs)),
     )
