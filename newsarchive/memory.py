@@ -1,17 +1,40 @@
-"""Give the memory a finished stage freed back to the operating system."""
+"""Give the memory a finished stage freed back to the operating system, and keep large blocks
+from staying resident once freed."""
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
 import gc
+from functools import cache
+
+# glibc's mallopt option for the size from which a block gets a mapping of its own.
+M_MMAP_THRESHOLD = -3
+
+
+@cache
+def libc():
+    """The C library, or None where it cannot be loaded."""
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+
+
+def map_large_blocks(size: int = 1 << 20) -> None:
+    """Have the C allocator give each block of at least size bytes its own mapping, returned
+    to the system as soon as it is freed (glibc only). By default glibc raises that threshold
+    to the largest block freed so far, up to 32 MB, so numpy's large temporaries then stay
+    resident in a fragmented heap."""
+    found = libc()
+    if found is not None and hasattr(found, "mallopt"):
+        found.mallopt(M_MMAP_THRESHOLD, size)
 
 
 def release_free_memory() -> None:
     """Collect garbage, then have the C allocator return its free pages (glibc only): without
     this a long build keeps each stage's peak resident for the rest of its run."""
     gc.collect()
-    try:
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: the memory stays with the process
-        pass
+    found = libc()
+    if found is not None and hasattr(found, "malloc_trim"):  # else the memory stays with us
+        found.malloc_trim(0)

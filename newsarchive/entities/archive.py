@@ -106,11 +106,12 @@ class Catalog:
 
     def __init__(self, docs: Iterable[Doc], aliases: AliasTable | None = None) -> None:
         aliases = aliases or AliasTable()
-        self.docs = {d.id: d for d in docs}
         self.entities: dict[str, Entity] = {}
         self.by_article: dict[str, list[tuple[str, int]]] = {}
         acronyms: dict[str, set[str]] = defaultdict(set)
-        newest_first = sorted(self.docs.values(), key=_newest_key)
+        # The docs are not kept: their linked entities (forms, aliases) are the largest part of
+        # tagging's result, and what pages need is summed up in the entities and by_article.
+        newest_first = sorted({d.id: d for d in docs}.values(), key=_newest_key)
         self._rank = {doc.id: rank for rank, doc in enumerate(newest_first)}
         for doc in newest_first:
             row = []

@@ -290,26 +290,40 @@ def export_positions(
     Per term one flat list: for each document containing it, the document (as a gap from the
     previous one), how many positions, and the positions (as gaps)."""
     terms = archive.terms
-    term, doc, at = terms.pos_term, terms.pos_doc, terms.pos_at
+    term, doc, at = archive.positions()
     count = len(term)
+    # In int32 like the positions, in place, each array let go when done: this is the
+    # export's last peak of memory.
     new_group = np.ones(count, bool)
-    new_group[1:] = (term[1:] != term[:-1]) | (doc[1:] != doc[:-1])
-    group_of = np.cumsum(new_group) - 1
-    starts = np.flatnonzero(new_group)
+    new_group[1:] = term[1:] != term[:-1]
+    new_group[1:] |= doc[1:] != doc[:-1]
+    starts = np.flatnonzero(new_group).astype(np.int32)
     groups = len(starts)
-    sizes = np.diff(np.append(starts, count))
     out = np.empty(count + 2 * groups, np.int32)
+    # Occurrence i goes after its group's header of two numbers: to i + 2 * (its group + 1).
+    slot = np.cumsum(new_group, dtype=np.int32)
+    del new_group
+    slot *= 2
+    slot += np.arange(count, dtype=np.int32)
     position_gaps = at.copy()
-    position_gaps[1:] -= np.where(new_group[1:], 0, at[:-1])
-    out[np.arange(count) + 2 * (group_of + 1)] = position_gaps
-    del group_of, position_gaps
+    position_gaps[1:] -= at[:-1]
+    position_gaps[starts] = at[starts]  # a group's first position is not a gap
+    del at
+    out[slot] = position_gaps
+    del slot, position_gaps
     group_term, group_doc = term[starts], doc[starts]
+    del term, doc
     doc_gaps = group_doc.copy()
     same_term = np.zeros(groups, bool)
     same_term[1:] = group_term[1:] == group_term[:-1]
     doc_gaps[1:] -= np.where(same_term[1:], group_doc[:-1], 0)
-    header = starts + 2 * np.arange(groups)
-    out[header], out[header + 1] = doc_gaps, sizes
+    del group_doc, same_term
+    header = np.arange(groups, dtype=np.int32)
+    header *= 2
+    header += starts
+    out[header] = doc_gaps
+    out[header + 1] = np.diff(starts, append=np.int32(count))  # positions in each group
+    del doc_gaps, starts
     term_bounds = np.searchsorted(group_term, np.arange(len(terms.terms) + 1))
     out_bounds = np.append(header, len(out))[term_bounds]
     shards = shard_count(4 * len(out), shard_kb * 4)

@@ -27,6 +27,7 @@ from hashlib import md5
 from pathlib import Path
 from pickle import dumps
 
+import numpy as np
 import whoosh
 from whoosh import fields, formats, index
 from whoosh.analysis import SpaceSeparatedTokenizer
@@ -48,6 +49,7 @@ from newsarchive.search.terms import (
     Postings,
     analyze_archive,
     merge_archives,
+    merge_positions,
     paused_gc,
 )
 
@@ -281,11 +283,15 @@ class IndexedArchive:
 
     @cached_property
     def terms(self) -> ArchiveTerms:
-        """The terms of every document, merged from the parts."""
+        """The terms of every document, merged from the parts, without their positions."""
         merged = merge_archives(self.parts)
-        self.parts = [merged]
         release_free_memory()  # what reading the parts one at a time left fragmented
         return merged
+
+    def positions(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every stem occurrence's (term, document, position), sorted: merged from the parts
+        only when the export needs them, after the scores, so the two are never held at once."""
+        return merge_positions(self.parts, self.terms.terms)
 
 
 def analyze_documents(docs: list[SearchDoc]) -> ArchiveTerms:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from newsarchive.memory import map_large_blocks
 from newsarchive.search import DEFAULTS
 from newsarchive.search.documents import number_documents
 from newsarchive.search.export import export_search
@@ -24,6 +25,7 @@ def build_search(
     SEARCH_* settings (see newsarchive.search.DEFAULTS).
     """
     opts = {**DEFAULTS, **(options or {})}
+    map_large_blocks()  # the analysis and export work in large numpy arrays
     started = time.perf_counter()
     docs = number_documents(records)
     archive = build_index(

@@ -115,9 +115,10 @@ class ArchiveTerms:
     body: Postings
     entities: Postings
     exact: Postings
-    pos_term: np.ndarray  # SMALL, like pos_doc and pos_at: the largest arrays
-    pos_doc: np.ndarray
-    pos_at: np.ndarray
+    # SMALL, the largest arrays; None once merged (merge_positions gives them apart)
+    pos_term: np.ndarray | None
+    pos_doc: np.ndarray | None
+    pos_at: np.ndarray | None
     tokens: list[str]
     token_docs: np.ndarray  # per distinct token: in how many documents it occurs
 
@@ -296,24 +297,22 @@ COUNTED = ("title", "body", "entities", "exact")  # the Postings fields, exact o
 
 
 def merge_archives(parts: Sequence[ArchiveTerms]) -> ArchiveTerms:
-    """One ArchiveTerms of parts that analysed consecutive runs of the documents.
+    """One ArchiveTerms of parts that analysed consecutive runs of the documents, without the
+    word positions (merge_positions gives them, when the export has let go of the rest).
 
     The parts are read twice, one at a time (a sequence that loads each from disk never holds
     them all): first for the vocabularies and sizes, then to fill the merged arrays.
     """
-    if len(parts) == 1:
-        return parts[0]
     term_set: set[str] = set()
     form_set: set[str] = set()
     token_docs: dict[str, int] = {}
-    sizes = dict.fromkeys(("docs", "positions", *COUNTED), 0)
+    sizes = dict.fromkeys(("docs", *COUNTED), 0)
     for part in parts:
         term_set.update(part.terms)
         form_set.update(part.forms)
         for token, found in zip(part.tokens, part.token_docs.tolist(), strict=True):
             token_docs[token] = token_docs.get(token, 0) + found
         sizes["docs"] += part.n_docs
-        sizes["positions"] += len(part.pos_term)
         for name in COUNTED:
             sizes[name] += len(getattr(part, name).key)
     terms, forms = sorted(term_set), sorted(form_set)
@@ -325,13 +324,12 @@ def merge_archives(parts: Sequence[ArchiveTerms]) -> ArchiveTerms:
         name: Postings(*(np.empty(sizes[name], SMALL) for _ in range(3)), np.empty(n, SMALL))
         for name in COUNTED
     }
-    positions = [np.empty(sizes["positions"], SMALL) for _ in range(3)]  # term, doc, at
     form_stem = np.zeros(len(forms), INT)
-    filled = dict.fromkeys(("positions", *COUNTED), 0)
+    filled = dict.fromkeys(COUNTED, 0)
     offset = 0
     for part in parts:
-        term_map = np.fromiter(map(term_index.__getitem__, part.terms), SMALL, len(part.terms))
-        form_map = np.fromiter(map(form_index.__getitem__, part.forms), SMALL, len(part.forms))
+        term_map = vocabulary_map(part.terms, term_index)
+        form_map = vocabulary_map(part.forms, form_index)
         form_stem[form_map] = term_map[part.form_stem]
         docs = slice(offset, offset + part.n_docs)
         for name in COUNTED:
@@ -342,32 +340,53 @@ def merge_archives(parts: Sequence[ArchiveTerms]) -> ArchiveTerms:
             target.freq[at] = source.freq
             target.lengths[docs] = source.lengths
             filled[name] = at.stop
-        at = slice(filled["positions"], filled["positions"] + len(part.pos_term))
-        positions[0][at] = term_map[part.pos_term]
-        positions[1][at] = part.pos_doc + offset
-        positions[2][at] = part.pos_at
-        filled["positions"] = at.stop
         offset = docs.stop
-    # Each part is sorted by (key, document), or (term, document, position), and the parts hold
-    # consecutive documents: a stable sort by key alone puts the whole in that order. The
-    # arrays are reordered one at a time, so only one is ever held twice.
+    # Each part is sorted by (key, document) and the parts hold consecutive documents, so a
+    # stable sort by key alone puts the whole in (key, document) order.
     for postings in merged.values():
         order = np.argsort(postings.key, kind="stable")
         for name in ("key", "doc", "freq"):
             setattr(postings, name, getattr(postings, name)[order])
-    order = np.argsort(positions[0], kind="stable")
-    for i in range(3):
-        positions[i] = positions[i][order]
-    del order
     return ArchiveTerms(
         n_docs=n,
         terms=terms,
         forms=forms,
         form_stem=form_stem,
         **merged,
-        pos_term=positions[0],
-        pos_doc=positions[1],
-        pos_at=positions[2],
+        pos_term=None,
+        pos_doc=None,
+        pos_at=None,
         tokens=list(token_docs),
         token_docs=np.fromiter(token_docs.values(), INT, len(token_docs)),
     )
+
+
+def merge_positions(
+    parts: Sequence[ArchiveTerms], terms: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(term, document, position) of every stem occurrence in the parts, in that order, with
+    term ids into the merged vocabulary; the parts are read one at a time."""
+    term_index = {t: i for i, t in enumerate(terms)}
+    found: list[list[np.ndarray]] = [[], [], []]
+    offset = 0
+    for part in parts:
+        found[0].append(vocabulary_map(part.terms, term_index)[part.pos_term])
+        found[1].append(part.pos_doc + offset)
+        found[2].append(part.pos_at)
+        offset += part.n_docs
+    del term_index
+    # Each part is in that order and the parts hold consecutive documents: a stable sort by
+    # term alone orders the whole. One array at a time, so only one is ever held twice.
+    merged = [np.concatenate(found[0])]
+    found[0] = None
+    order = np.argsort(merged[0], kind="stable")
+    merged[0] = merged[0][order]
+    for i in (1, 2):
+        merged.append(np.concatenate(found[i])[order])
+        found[i] = None
+    return merged[0], merged[1], merged[2]
+
+
+def vocabulary_map(words: list[str], index: dict[str, int]) -> np.ndarray:
+    """The merged id of each of a part's words."""
+    return np.fromiter(map(index.__getitem__, words), SMALL, len(words))
