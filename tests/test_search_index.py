@@ -11,7 +11,7 @@ import pytest
 
 from newsarchive.search.cli import run_search
 from newsarchive.search.hashing import fnv1a
-from newsarchive.search.index import open_index
+from newsarchive.search.index import CHUNKS, open_index
 from newsarchive.search.pipeline import build_search, default_index_dir
 from newsarchive.search.query import parse_query, whoosh_search
 
@@ -213,6 +213,18 @@ def test_rebuild_indexes_only_the_chunks_whose_articles_changed(tmp_path):
         r.id for r in whoosh_search(tmp_path / "fresh-index", query)
     ]
     assert "filler-0050" in [r.id for r in whoosh_search(index_dir, query)]
+
+
+def test_chunk_whose_stored_terms_are_lost_is_indexed_again(tmp_path):
+    options = {"SEARCH_INDEX_PROCS": 1, "SEARCH_INDEX_BATCH": 10}
+    index_dir = tmp_path / "index"
+    first = build_search(records(60), tmp_path / "first", index_dir, ENTITIES, options)
+    stored = sorted((index_dir / CHUNKS / "terms").glob("*.pickle"))
+    assert len(stored) == first["chunks"]["indexed"] > 3
+    stored[0].unlink()
+    again = build_search(records(60), tmp_path / "again", index_dir, ENTITIES, options)
+    assert again["chunks"] == {"indexed": 1, "kept": len(stored) - 1}
+    assert again["stamp"] == first["stamp"]  # the digest of every file written
 
 
 def test_article_texts_and_facet_files(site):

@@ -17,6 +17,8 @@ from newsarchive.entities.linkcache import LinkCache
 from newsarchive.entities.policy import Policy
 from newsarchive.entities.tagging import CachedTagger, article_text, model_version
 from newsarchive.fingerprint import Fingerprinter, code_digest
+from newsarchive.memory import release_free_memory
+from newsarchive.ner import Mention
 
 log = logging.getLogger(__name__)
 # Linking results are kept for this code only.
@@ -62,6 +64,20 @@ def load_tagger():
     return LazyTagger(Path(MODEL_FILE))
 
 
+def tag_articles(
+    texts: dict[str, str], tagger, cache_folder: Path | str | None, max_chars: int, procs: int
+) -> dict[str, list[Mention]]:
+    """Mentions of every text by id, through the cache, which is saved and then let go."""
+    cache = TagCache(cache_folder, model_version(tagger)) if cache_folder else None
+    cached = CachedTagger(tagger, cache, max_chars)
+    mentions = cached.tag_many(texts, procs)
+    timing.note("articles tagged", cached.tagged)
+    if cache:
+        cache.save()
+        log.info("entities: tagged %d articles, %d from cache", cached.tagged, cache.hits)
+    return mentions
+
+
 def build_catalog(
     articles: Iterable[ArticleInput],
     *,
@@ -80,13 +96,10 @@ def build_catalog(
     texts = {a.id: article_text(a.title, a.plaintext) for a in articles}
     mentions = {}
     if tagger is not None:
-        cache = TagCache(cache_folder, model_version(tagger)) if cache_folder else None
-        cached = CachedTagger(tagger, cache, max_chars)
-        mentions = cached.tag_many(texts, procs)
-        timing.note("articles tagged", cached.tagged)
-        if cache:
-            cache.save()
-            log.info("entities: tagged %d articles, %d from cache", cached.tagged, cache.hits)
+        mentions = tag_articles(texts, tagger, cache_folder, max_chars, procs)
+        # The tag cache's rows, a copy of every mention, go back to the system before the
+        # linking forks its processes.
+        release_free_memory()
     gazetteer = frozenset()
     if any(mentions.values()):
         gazetteer = known_places(cache_folder) | known_given_names()

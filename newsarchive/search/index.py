@@ -13,8 +13,8 @@ Where a plain Whoosh setup spends its time, and what this does instead:
   than with Whoosh's protocol 2; Whoosh reads either with loads());
 - the archive is cut into chunks by content (newsarchive.search.chunks), a segment each; a
   rebuild keeps the segments and terms of the chunks whose documents did not change, and
-  forked processes analyse and write the others (procs); the terms are merged for the export
-  only when it needs them.
+  forked processes analyse and write the others (procs, and a fresh process each); the terms
+  are merged for the export, read back one chunk at a time, only when it needs them.
 The files are Whoosh's own: `index.open_dir` and Whoosh searchers read them as usual."""
 
 from __future__ import annotations
@@ -262,8 +262,9 @@ class StoredParts(Sequence):
 class IndexedArchive:
     """What indexing produced besides the Whoosh index: the analysed terms, for the export.
 
-    Each chunk of consecutive documents was analysed on its own; the parts are merged when the
-    export first needs them (the Whoosh index does not: each part is a segment of its own).
+    Each chunk of consecutive documents was analysed on its own; the parts (a sequence that may
+    read each from disk) are merged when the export first needs them, the positions last (the
+    Whoosh index needs neither: each part is a segment of its own).
     """
 
     def __init__(
@@ -368,14 +369,14 @@ def build_index(
     ix = open_chunked_index(index_dir, schema, salt)
     # Each chunk's segment and terms, stored apart: a kept chunk's terms are read only when the
     # export merges them, one chunk at a time.
-    segments = ChunkStore(index_dir / CHUNKS / "segments")
-    analyses = ChunkStore(index_dir / CHUNKS / "terms")
+    segment_store = ChunkStore(index_dir / CHUNKS / "segments")
+    term_store = ChunkStore(index_dir / CHUNKS / "terms")
     bounds = chunk_bounds(docs, batch)
     keys = [chunk_key(docs[a:b], salt) for a, b in bounds]
     done = {}  # ids are unique, so are the chunks' keys
     for key in keys:
-        segment = segments.get(key)
-        if segment is not None and has_files(ix, segment) and analyses.has(key):
+        segment = segment_store.get(key)
+        if segment is not None and has_files(ix, segment) and term_store.has(key):
             done[key] = segment
     todo = [(a, b, key) for (a, b), key in zip(bounds, keys, strict=True) if key not in done]
 
@@ -384,8 +385,8 @@ def build_index(
         part = docs[start:end]
         with paused_gc():
             terms = analyze_documents(part)
-            analyses.put(key, terms)  # before the segment, which says the chunk is done
-            segments.put(key, write_segment(ix, part, terms))
+            term_store.put(key, terms)  # before the segment, which says the chunk is done
+            segment_store.put(key, write_segment(ix, part, terms))
 
     # Each chunk in a forked process of its own, even when one process is asked for: an
     # analysis leaves its process's memory fragmented, and the results come back through the
@@ -394,16 +395,16 @@ def build_index(
     for _ in fork_map(index_chunk, todo, procs, chunksize=1, min_items=1, apart=True):
         pass
     for *_, key in todo:
-        done[key] = segments.get(key)
-    ordered = [done[key] for key in keys]
+        done[key] = segment_store.get(key)
+    segments = [done[key] for key in keys]
     generation = ix.latest_generation() + 1
-    index.TOC(schema, ordered, generation).write(ix.storage, ix.indexname)
-    index.clean_files(ix.storage, ix.indexname, generation, ordered)
+    index.TOC(schema, segments, generation).write(ix.storage, ix.indexname)
+    index.clean_files(ix.storage, ix.indexname, generation, segments)
     # The writers' shared scratch folder (each writer's _finish would remove it under the others).
     shutil.rmtree(index_dir / f"{ix.indexname}.tmp", ignore_errors=True)
-    for store in (segments, analyses):
+    for store in (segment_store, term_store):
         store.prune(set(keys))
-    parts = StoredParts(analyses, keys)
+    parts = StoredParts(term_store, keys)
     return IndexedArchive(docs, parts, title_boost, entity_boost, kept=len(keys) - len(todo))
 
 
