@@ -1,17 +1,25 @@
-"""Run a build stage in a forked process while the build goes on, and collect its result later:
-the stage works on the second core while this one renders pages."""
+"""Run a build stage in a forked process and collect its result later: beside the build, so
+the stage works on the second core while this one renders pages; or apart from it, so that
+what the stage allocates goes back to the system when its process ends."""
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import traceback
 from collections.abc import Callable
+from logging.handlers import QueueHandler
 
+from newsarchive import timing
 from newsarchive.forkmap import shared_with_children
 
 
 class Background:
-    """A function running in a forked child; result() waits for what it returned."""
+    """A function running in a forked child; result() waits for what it returned.
+
+    What the child logs is logged again here when its result is collected (so the build report
+    sees its warnings), and the counts it notes join this build's timing log.
+    """
 
     def __init__(self, name: str, function: Callable[[], object]) -> None:
         self.name = name
@@ -25,21 +33,38 @@ class Background:
     def result(self):
         """What the function returned; its error, with the child's traceback, if it failed."""
         try:
-            ok, value = self._receiver.recv()
+            ok, value, records, counts = self._receiver.recv()
         except EOFError:  # killed before it could answer
-            ok, value = False, f"the process ended with code {self._process.exitcode}"
+            ok, value, records, counts = False, f"ended with code {self._process.exitcode}", [], {}
         finally:
             self._process.join()
+        for record in records:
+            logging.getLogger(record.name).handle(record)
+        timing.COUNTS.update(counts)
         if not ok:
             raise RuntimeError(f"{self.name} failed in its own process:\n{value}")
         return value
 
 
+def apart(name: str, function: Callable[[], object]):
+    """function() run in a forked process, while this one waits: only its result comes back."""
+    return Background(name, function).result()
+
+
+class _Records(list):
+    """The queue a QueueHandler fills: the child's log records, made picklable."""
+
+    put_nowait = list.append
+
+
 def _run(function: Callable[[], object], sender) -> None:
-    """In the child: run the function and send back (True, result) or (False, traceback)."""
+    """In the child: run the function and send back (ok, result or traceback, log records,
+    counts)."""
+    records = _Records()
+    logging.getLogger().handlers = [QueueHandler(records)]
     try:
-        message = (True, function())
+        ok, value = True, function()
     except BaseException:
-        message = (False, traceback.format_exc())
-    sender.send(message)
+        ok, value = False, traceback.format_exc()
+    sender.send((ok, value, records, dict(timing.COUNTS)))
     sender.close()
