@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import pickle
+import tempfile
 import traceback
 from collections.abc import Callable
 from logging.handlers import QueueHandler
@@ -23,21 +25,24 @@ class Background:
 
     def __init__(self, name: str, function: Callable[[], object]) -> None:
         self.name = name
+        # The answer goes through a file, read once the child has ended: through a pipe, the
+        # child would still hold all it allocated while this process takes in the result.
+        self._answer = tempfile.TemporaryFile()
         context = multiprocessing.get_context("fork")
-        self._receiver, sender = context.Pipe(duplex=False)
-        self._process = context.Process(target=_run, args=(function, sender), name=name)
+        self._process = context.Process(target=_run, args=(function, self._answer), name=name)
         with shared_with_children():
             self._process.start()
-        sender.close()
 
     def result(self):
         """What the function returned; its error, with the child's traceback, if it failed."""
-        try:
-            ok, value, records, counts = self._receiver.recv()
-        except EOFError:  # killed before it could answer
-            ok, value, records, counts = False, f"ended with code {self._process.exitcode}", [], {}
-        finally:
-            self._process.join()
+        self._process.join()
+        with self._answer:
+            self._answer.seek(0)
+            try:
+                ok, value, records, counts = pickle.load(self._answer)
+            except (EOFError, pickle.UnpicklingError):  # killed before it could answer
+                ok, value = False, f"ended with code {self._process.exitcode}"
+                records, counts = [], {}
         for record in records:
             logging.getLogger(record.name).handle(record)
         timing.COUNTS.update(counts)
@@ -57,14 +62,14 @@ class _Records(list):
     put_nowait = list.append
 
 
-def _run(function: Callable[[], object], sender) -> None:
-    """In the child: run the function and send back (ok, result or traceback, log records,
-    counts)."""
+def _run(function: Callable[[], object], answer) -> None:
+    """In the child: run the function and write (ok, result or traceback, log records, counts)
+    to the answer file."""
     records = _Records()
     logging.getLogger().handlers = [QueueHandler(records)]
     try:
         ok, value = True, function()
     except BaseException:
         ok, value = False, traceback.format_exc()
-    sender.send((ok, value, records, dict(timing.COUNTS)))
-    sender.close()
+    pickle.dump((ok, value, records, dict(timing.COUNTS)), answer, pickle.HIGHEST_PROTOCOL)
+    answer.flush()
