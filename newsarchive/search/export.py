@@ -143,12 +143,13 @@ def score_postings(archive: IndexedArchive) -> tuple[Scored, Scored]:
         (terms.entities, archive.entity_boost),
         (terms.title, archive.title_boost),
     ]
-    union = np.concatenate([p.key.astype(np.int64) * n + p.doc for p, _ in fields])
+    union = np.concatenate([pair_codes(p, n) for p, _ in fields])
     union.sort()  # not np.unique: it hashes first, 5 times slower here
     union = union[np.append(True, union[1:] != union[:-1])] if len(union) else union
     total = np.zeros(len(union), float)
     for postings, boost in fields:
-        at = np.searchsorted(union, postings.key.astype(np.int64) * n + postings.doc)
+        # Computed again, not kept from the union: three such arrays at once were the peak.
+        at = np.searchsorted(union, pair_codes(postings, n))
         total[at] += field_scores(postings, boost, size, terms.n_docs)
     del at
     stem_scores = quantize_all(total)
@@ -159,6 +160,11 @@ def score_postings(archive: IndexedArchive) -> tuple[Scored, Scored]:
     at = np.searchsorted(union, terms.form_stem[exact.key] * n + exact.doc)
     exacts = Scored(exact.key, exact.doc, stem_scores[at] + bonus)
     return stems, exacts
+
+
+def pair_codes(postings: Postings, n: int) -> np.ndarray:
+    """One number per posting, key * n + doc, in int64 (past 2**31): they sort as (key, doc)."""
+    return postings.key.astype(np.int64) * n + postings.doc
 
 
 def quantize_all(scores: np.ndarray) -> np.ndarray:
