@@ -31,14 +31,33 @@ def fork_map(
     global _FUNCTION
     _FUNCTION = function
     try:
+        # Frozen until the pool ends: a collection here would write to every older object,
+        # copying the memory pages the workers share (and, with apart, fork from).
         with shared_with_children():
             pool = multiprocessing.get_context("fork").Pool(
                 procs, maxtasksperchild=1 if apart else None
             )
-        with pool:
-            yield from pool.imap(_call, items, chunksize=chunksize)
+            with pool:
+                yield from pool.imap(_call, items, chunksize=chunksize)
     finally:
         _FUNCTION = None
+
+
+class Lazily(Sequence):
+    """function(item) for each item, made when asked: a task's arguments made as it is sent.
+
+    Strings go to workers as UTF-8 bytes made so: CPython keeps the UTF-8 form of a str it has
+    pickled for as long as the str lives, which for an archive's Arabic texts doubles them."""
+
+    def __init__(self, function: Callable, items: Sequence) -> None:
+        self.function = function
+        self.items = items
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index: int):
+        return self.function(self.items[index])
 
 
 def forks(items: Sequence, procs: int, min_items: int = 0, apart: bool = False) -> bool:

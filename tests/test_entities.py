@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 from datetime import datetime
 from pathlib import Path
@@ -147,7 +148,7 @@ def test_acronym_of_unknown_agency_found_in_text():
     text = "قالت الهيئة الوطنية للمياه (هوم) إن المشروع جاهز، وأكدت هوم الموعد."
     ents = linked(text, [("الهيئة الوطنية للمياه", "ORG"), ("هوم", "ORG")])
     assert list(ents) == [key("ORG", "الهيئة الوطنية للمياه")]
-    assert ents[key("ORG", "الهيئة الوطنية للمياه")].aliases == {"هوم"}
+    assert ents[key("ORG", "الهيئة الوطنية للمياه")].aliases == ("هوم",)
 
 
 @pytest.mark.parametrize(
@@ -284,6 +285,29 @@ def test_linking_in_two_processes_gives_what_one_gives(tmp_path, monkeypatch):
     again = LinkCache(tmp_path / "linked.pickle", "v1")
     assert link_articles(texts, found, ALIASES, Policy(), cache=again, procs=2) == serial
     assert again.hits == 30  # every article's linking is reused, none is linked again
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        b"",  # a build killed before it saved
+        b"not a pickle",
+        pickle.dumps({"version": "v1", "entries": {}}),  # the format before the stream
+        pickle.dumps("v0") + pickle.dumps(("k", pickle.dumps([]), ())),  # older code's results
+    ],
+)
+def test_link_cache_that_cannot_be_used_links_everything_again(tmp_path, stored):
+    texts = {"a": "قال حيدر العبادي في بغداد إن الاجتماع مثمر."}
+    found = {"a": mentions_of(texts["a"], [("حيدر العبادي", "PER"), ("بغداد", "LOC")])}
+    (tmp_path / "linked.pickle").write_bytes(stored)
+    cache = LinkCache(tmp_path / "linked.pickle", "v1")
+    linked = link_articles(texts, found, ALIASES, Policy(), cache=cache)
+    assert cache.hits == 0
+    assert {e.key for e in linked["a"]} == {name_key("حيدر العبادي"), name_key("بغداد")}
+    cache.save()
+    again = LinkCache(tmp_path / "linked.pickle", "v1")
+    assert link_articles(texts, found, ALIASES, Policy(), cache=again) == linked
+    assert again.hits == 1
 
 
 def test_catalog_merges_by_key_and_shows_most_common_form():

@@ -8,6 +8,7 @@ import os
 import pickle
 from collections.abc import Collection
 from pathlib import Path
+from typing import BinaryIO
 
 from newsarchive.entities.linking import LocalEntity
 
@@ -26,22 +27,35 @@ class AskedSet:
 
 
 class LinkCache:
-    """Linking results by article key, for one version of the code, aliases and gazetteer."""
+    """Linking results by article key, for one version of the code, aliases and gazetteer.
+
+    The file is a pickle stream: the version, then one (key, result, questions) record per
+    article. This build's records are written as they come, not held: at 30,100 articles they
+    and their questions took more memory than the rest of the linking's result."""
 
     def __init__(self, path: Path | str | None, version: str) -> None:
         self.path = Path(path) if path else None
         self.version = version
         self.entries: dict[str, tuple[bytes, tuple]] = {}
-        self.kept: dict[str, tuple[bytes, tuple]] = {}
         self.hits = 0
+        self._out: BinaryIO | None = None
         if self.path is not None:
             try:
-                with self.path.open("rb") as handle:
-                    stored = pickle.load(handle)
-                if stored["version"] == version:
-                    self.entries = stored["entries"]
-            except (OSError, pickle.PickleError, EOFError, KeyError, TypeError, AttributeError):
+                self.entries = dict(self._records())
+            except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError):
                 self.entries = {}  # missing or unreadable: link everything again
+
+    def _records(self):
+        """The stored (key, (result, questions)) pairs, none when the version differs."""
+        with self.path.open("rb") as handle:
+            if pickle.load(handle) != self.version:
+                return
+            while True:
+                try:
+                    key, result, asked = pickle.load(handle)
+                except EOFError:
+                    return
+                yield key, (result, asked)
 
     def reuse(self, key: str, known: Collection) -> list[LocalEntity] | None:
         """The article's cached entities if every question its linking asked of known has the
@@ -50,19 +64,29 @@ class LinkCache:
         if entry is None or any((name in known) != answer for name, answer in entry[1]):
             return None
         self.hits += 1
-        self.kept[key] = entry
+        self.keep(key, *entry)
         return pickle.loads(entry[0])  # fresh objects: callers may change them
 
-    def keep(self, key: str, linked: list[LocalEntity], asked: tuple) -> None:
-        """Keep a new linking result with the questions it asked and their answers."""
-        self.kept[key] = (pickle.dumps(linked), asked)
+    def keep(self, key: str, result: bytes, asked: tuple) -> None:
+        """Keep a linking result (pickled) with the questions it asked and their answers."""
+        if self.path is not None:
+            pickle.dump((key, result, asked), self._open())
+
+    def _open(self) -> BinaryIO:
+        """The file this build's entries go to, begun with the version on first use."""
+        if self._out is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._out = self._partial().open("wb")
+            pickle.dump(self.version, self._out)
+        return self._out
+
+    def _partial(self) -> Path:
+        return self.path.with_suffix(f".{os.getpid()}.tmp")
 
     def save(self) -> None:
         """Keep this build's entries (only those: removed articles drop out), atomically."""
         if self.path is None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as handle:
-            pickle.dump({"version": self.version, "entries": self.kept}, handle)
-        os.replace(tmp, self.path)
+        self._open().close()  # with no article linked, a cache of none
+        self._out = None
+        os.replace(self._partial(), self.path)

@@ -28,7 +28,8 @@ _ACRONYM_RE = re.compile(r"\s*[(«\"“]\s*([^\W\d_]{2,8})\s*[)»\"”]", re.UNI
 _NASAB = frozenset({"بن", "ابن", "بنت"})
 
 
-@dataclass
+# Slots and a tuple of aliases: an archive holds hundreds of thousands of these at once.
+@dataclass(slots=True)
 class LocalEntity:
     """One entity of one article: canonical type and key, the forms used, and how often."""
 
@@ -39,7 +40,7 @@ class LocalEntity:
     first: int = 0
     supported: bool = False
     forms: Counter = field(default_factory=Counter)
-    aliases: set[str] = field(default_factory=set)
+    aliases: tuple[str, ...] = ()  # acronyms written after the name
     gazetteer: bool = False  # a place name the gazetteers know (weaker than curated)
     suspect: bool = False  # a person's name starting with an unexplained و
 
@@ -287,6 +288,6 @@ def link_mentions(
         ent.gazetteer = (ent.type, ent.key) in gazetteer
     for acronym_key, (owner, acronym) in acronyms.items():
         ent = entities.get((owner.type, owner.key))
-        if ent is not None and acronym_key not in aliases.stop:
-            ent.aliases.add(acronym)
+        if ent is not None and acronym_key not in aliases.stop and acronym not in ent.aliases:
+            ent.aliases += (acronym,)
     return sorted(entities.values(), key=lambda e: (-e.count, e.first))

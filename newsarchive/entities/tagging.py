@@ -11,7 +11,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from newsarchive.entities.cache import TagCache
-from newsarchive.forkmap import fork_map, forks
+from newsarchive.forkmap import Lazily, fork_map, forks
 from newsarchive.ner import Mention
 
 CHUNK_CHARS = 4000  # a few paragraphs: the tagger never holds a huge text at once
@@ -104,10 +104,10 @@ class CachedTagger:
         """Mentions of each text, in order; forked processes share the loaded model."""
         if forks(texts, procs):
             self.tagger.tag_text("")  # load a lazy model before forking, not once per process
-        work = fork_map(self._tag_one, texts, procs)
+        work = fork_map(self._tag_encoded, Lazily(str.encode, texts), procs)
         # disable=None: a progress bar on a terminal, none in logs and tests.
         yield from tqdm(work, total=len(texts), desc="tagging", unit="article", disable=None)
 
-    def _tag_one(self, text: str) -> list[Mention]:
-        """Mentions in one text, chunk by chunk."""
-        return tag_chunked(self.tagger.tag_text, text, self.max_chars)
+    def _tag_encoded(self, text: bytes) -> list[Mention]:
+        """Mentions in one text sent as UTF-8 (see Lazily), chunk by chunk."""
+        return tag_chunked(self.tagger.tag_text, text.decode(), self.max_chars)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+# Slots: an archive holds hundreds of thousands at once, and pickling one with a __dict__
+# (to send it to a worker) would give it a dict for good.
+@dataclass(frozen=True, slots=True)
 class Mention:
     """One tagged span of text: its surface form, type (PER, LOC, ORG), offsets and confidence."""
 
