@@ -30,8 +30,7 @@ class LinkCache:
     """Linking results by article key, for one version of the code, aliases and gazetteer.
 
     The file is a pickle stream: the version, then one (key, result, questions) record per
-    article. This build's records are written as they come, not held: at 30,100 articles they
-    and their questions took more memory than the rest of the linking's result."""
+    article. This build's records are written as they come rather than held to the end."""
 
     def __init__(self, path: Path | str | None, version: str) -> None:
         self.path = Path(path) if path else None
