@@ -46,8 +46,9 @@ def fork_map(
 class Lazily(Sequence):
     """function(item) for each item, made when asked: a task's arguments made as it is sent.
 
-    The way to send texts to workers as UTF-8 bytes: CPython keeps the UTF-8 form of a str it
-    has pickled for as long as the str lives, which for an archive's Arabic texts doubles them."""
+    Also the way to send texts to workers as UTF-8 bytes: CPython keeps the UTF-8 form of a str
+    it has pickled for as long as the str lives, which for an archive's Arabic texts doubles
+    them."""
 
     def __init__(self, function: Callable, items: Sequence) -> None:
         self.function = function

@@ -22,7 +22,7 @@ from __future__ import annotations
 import shutil
 from array import array
 from collections.abc import Sequence
-from functools import cached_property
+from functools import cached_property, partial
 from hashlib import md5
 from pathlib import Path
 from pickle import dumps
@@ -38,7 +38,7 @@ from whoosh.system import pack_uint, pack_ushort
 from whoosh.writing import SegmentWriter
 
 from newsarchive.fingerprint import code_digest
-from newsarchive.forkmap import fork_map
+from newsarchive.forkmap import Lazily, fork_map
 from newsarchive.jsoncache import digest
 from newsarchive.memory import release_free_memory
 from newsarchive.search import DEFAULTS
@@ -240,23 +240,12 @@ def make_schema(title_boost: float, entity_boost: float) -> fields.Schema:
     )
 
 
-class StoredParts(Sequence):
-    """The chunks' terms in order, each read from the store when asked for."""
-
-    def __init__(self, store: ChunkStore, keys: list[str]) -> None:
-        self.store = store
-        self.keys = keys
-
-    def __len__(self) -> int:
-        return len(self.keys)
-
-    def __getitem__(self, i: int) -> ArchiveTerms:
-        found = self.store.get(self.keys[i])
-        if found is None:
-            raise RuntimeError(
-                f"search index: chunk {self.keys[i]} went missing from {self.store.folder}"
-            )
-        return found
+def stored_part(store: ChunkStore, key: str) -> ArchiveTerms:
+    """A chunk's terms, read from the store."""
+    found = store.get(key)
+    if found is None:
+        raise RuntimeError(f"search index: chunk {key} went missing from {store.folder}")
+    return found
 
 
 class IndexedArchive:
@@ -404,7 +393,7 @@ def build_index(
     shutil.rmtree(index_dir / f"{ix.indexname}.tmp", ignore_errors=True)
     for store in (segment_store, term_store):
         store.prune(set(keys))
-    parts = StoredParts(term_store, keys)
+    parts = Lazily(partial(stored_part, term_store), keys)  # each read when asked for
     return IndexedArchive(docs, parts, title_boost, entity_boost, kept=len(keys) - len(todo))
 
 
