@@ -28,6 +28,7 @@ class PageManifest:
             except (OSError, ValueError, KeyError, TypeError):
                 self.previous = {}  # no usable record: render everything
         self.current: dict[str, str] = {}
+        self.identities: dict[str, list[int]] = {}  # of the files kept, checked on the way
         self.reused = 0
 
     def record(self, name: str, fingerprint: str) -> Path | None:
@@ -42,6 +43,7 @@ class PageManifest:
                 return None
         except OSError:
             return None
+        self.identities[name] = entry[1:]  # the same file, linked: save() need not stat it
         return old
 
     def previous_file(self, name: str) -> Path | None:
@@ -57,9 +59,10 @@ class PageManifest:
         pages = {}
         for name, fingerprint in sorted(self.current.items()):
             try:
-                pages[name] = [fingerprint, *file_identity(output / name)]
+                identity = self.identities.get(name) or file_identity(output / name)
             except OSError:
                 continue  # not written after all (an empty save_as): nothing to keep
+            pages[name] = [fingerprint, *identity]
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps({"pages": pages}), "utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,10 @@ class BuildReport:
 
     def key(self, path: str | Path) -> str | None:
         """The report's key for a path (absolute or relative to the content folder), if an input."""
+        # Most paths are the content folder's own, as listed: no need to resolve each of them.
+        inside = os.fspath(path).removeprefix(f"{self.content}{os.sep}")
+        if inside in self.inputs:
+            return inside
         path = Path(path)
         path = path if path.is_absolute() else self.content / path
         try:

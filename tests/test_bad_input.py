@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+from pathlib import Path
 
 import pytest
 
@@ -133,3 +135,15 @@ def test_rtl_override_is_not_in_the_title(bad_site):
     output, report = bad_site
     page = (output / fate(report, "rtl-override.txt")["url"] / "index.html").read_text("utf-8")
     assert "\u202e" not in page
+
+
+@pytest.mark.parametrize(
+    "value", ["2015-07-22", "2015-07-22 10:30", "2015-07-22T10:30:05", "22/07/2015", "July 22 2015"]
+)
+def test_a_date_is_read_as_pelican_reads_it(value, monkeypatch):
+    from pelican.settings import DEFAULT_CONFIG
+    from pelican.utils import get_date
+
+    monkeypatch.syspath_prepend(str(Path(__file__).parents[1] / "plugins"))
+    reader = importlib.import_module("raw_reader").RawArticleReader(dict(DEFAULT_CONFIG))
+    assert reader.parse_date(value) == get_date(value)

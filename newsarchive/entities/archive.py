@@ -10,6 +10,8 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import numpy as np
+
 from newsarchive.dates import arabic_month_year
 from newsarchive.entities.aliases import AliasTable
 from newsarchive.entities.linkcache import AskedSet, LinkCache
@@ -65,16 +67,21 @@ def link_articles(
     A name the tagger found bare in at least min_articles_known articles counts as known, so
     لتكريت becomes تكريت even when تكريت is neither curated nor in the gazetteer.
     """
-    seen = Counter()
-    for found in mentions.values():
-        seen.update(mention_keys(found))
-    known = {k for k, n in seen.items() if n >= min_articles_known}
-    clean_name.cache_clear()  # each worker fills its own, rather than copying pages of this one
     keys = {}
-    published = {}
+    names = {}
+    seen = Counter()
     for doc_id, found in mentions.items():
+        kept = None
         if cache is not None:
             keys[doc_id] = hashlib.sha256(f"{texts[doc_id]}\0{found!r}".encode()).hexdigest()
+            kept = cache.names(keys[doc_id])
+        names[doc_id] = tuple(mention_keys(found)) if kept is None else kept
+        seen.update(names[doc_id])
+    known = {k for k, n in seen.items() if n >= min_articles_known}
+    clean_name.cache_clear()  # each worker fills its own, rather than copying pages of this one
+    published = {}
+    for doc_id in mentions:
+        if cache is not None:
             reused = cache.reuse(keys[doc_id], known)
             if reused is not None:
                 published[doc_id] = policy.select(reused, aliases.stop)
@@ -98,7 +105,7 @@ def link_articles(
     work = fork_map(link, Lazily(article, todo), procs, chunksize=task, apart=True)
     for doc_id, (found, asked) in zip(todo, work, strict=True):
         if cache is not None:
-            cache.keep(keys[doc_id], found, asked)
+            cache.keep(keys[doc_id], found, asked, names[doc_id])
         published[doc_id] = policy.select(pickle.loads(found), aliases.stop)
     return {doc_id: published[doc_id] for doc_id in mentions}
 
@@ -127,6 +134,8 @@ class Catalog:
         # tagging's result, and what pages need is summed up in the entities and by_article.
         newest_first = sorted({d.id: d for d in docs}.values(), key=_newest_key)
         self._rank = {doc.id: rank for rank, doc in enumerate(newest_first)}
+        self._newest = [doc.id for doc in newest_first]
+        self._member_ranks: tuple[int, dict[str, np.ndarray]] = (-1, {})
         for doc in newest_first:
             row = []
             for local in doc.entities:
@@ -190,17 +199,30 @@ class Catalog:
         Entities found in more than max_articles articles are skipped: they say little about
         relatedness and would make this quadratic in the archive size.
         """
-        shared: Counter = Counter()
-        for eid, _ in self.by_article.get(doc_id, []):
-            others = self.entities[eid].article_ids
-            if len(others) <= max_articles:
-                shared.update(others)
-        shared.pop(doc_id, None)
+        members = self._members(max_articles)
+        lists = [members[eid] for eid, _ in self.by_article.get(doc_id, []) if eid in members]
+        if not lists:
+            return []
+        ranks, shared = np.unique(np.concatenate(lists), return_counts=True)
+        others = ranks != self._rank[doc_id]
+        ranks, shared = ranks[others], shared[others]
         # One integer per candidate: more shared entities first, then newer (lower rank) first.
-        size = len(self._rank)
-        rank = self._rank
-        best = heapq.nsmallest(limit, shared.items(), key=lambda kv: rank[kv[0]] - kv[1] * size)
-        return [other for other, _ in best]
+        best = np.argsort(ranks - shared * len(self._newest))[:limit]
+        return [self._newest[rank] for rank in ranks[best].tolist()]
+
+    def _members(self, max_articles: int) -> dict[str, np.ndarray]:
+        """The ranks of the articles of each entity in at most max_articles articles."""
+        if self._member_ranks[0] != max_articles:
+            rank = self._rank
+            self._member_ranks = (
+                max_articles,
+                {
+                    eid: np.array([rank[a] for a in ent.article_ids], np.int64)
+                    for eid, ent in self.entities.items()
+                    if len(ent.article_ids) <= max_articles
+                },
+            )
+        return self._member_ranks[1]
 
     def cooccurring(self, eid: str, limit: int = 10) -> list[tuple[Entity, int]]:
         """Entities that share the most articles with this one."""

@@ -1,6 +1,7 @@
 """Each article's linking result kept between builds, with the questions its linking asked of
 the archive-wide list of known names and the answers: an article is linked again only when its
-text or mentions changed, or one of those answers did."""
+text or mentions changed, or one of those answers did. The names the article adds to that list
+are kept too, so that the list is made without cleaning every unchanged article's mentions."""
 
 from __future__ import annotations
 
@@ -29,13 +30,13 @@ class AskedSet:
 class LinkCache:
     """Linking results by article key, for one version of the code, aliases and gazetteer.
 
-    The file is a pickle stream: the version, then one (key, result, questions) record per
-    article. This build's records are written as they come rather than held to the end."""
+    The file is a pickle stream: the version, then one (key, result, questions, names) record
+    per article. This build's records are written as they come rather than held to the end."""
 
     def __init__(self, path: Path | str | None, version: str) -> None:
         self.path = Path(path) if path else None
         self.version = version
-        self.entries: dict[str, tuple[bytes, tuple]] = {}
+        self.entries: dict[str, tuple[bytes, tuple, tuple]] = {}
         self.hits = 0
         self._out: BinaryIO | None = None
         if self.path is not None:
@@ -45,16 +46,21 @@ class LinkCache:
                 self.entries = {}  # missing or unreadable: link everything again
 
     def _records(self):
-        """The stored (key, (result, questions)) pairs, none when the version differs."""
+        """The stored (key, (result, questions, names)) pairs, none when the version differs."""
         with self.path.open("rb") as handle:
             if pickle.load(handle) != self.version:
                 return
             while True:
                 try:
-                    key, result, asked = pickle.load(handle)
+                    key, result, asked, names = pickle.load(handle)
                 except EOFError:
                     return
-                yield key, (result, asked)
+                yield key, (result, asked, names)
+
+    def names(self, key: str) -> tuple | None:
+        """The names the article's mentions add to the archive's known names, if kept."""
+        entry = self.entries.get(key)
+        return None if entry is None else entry[2]
 
     def reuse(self, key: str, known: Collection) -> list[LocalEntity] | None:
         """The article's cached entities if every question its linking asked of known has the
@@ -66,10 +72,11 @@ class LinkCache:
         self.keep(key, *entry)
         return pickle.loads(entry[0])  # fresh objects: callers may change them
 
-    def keep(self, key: str, result: bytes, asked: tuple) -> None:
-        """Keep a linking result (pickled) with the questions it asked and their answers."""
+    def keep(self, key: str, result: bytes, asked: tuple, names: tuple) -> None:
+        """Keep a linking result (pickled) with the questions it asked and their answers, and
+        the names the article adds to the known names."""
         if self.path is not None:
-            pickle.dump((key, result, asked), self._open())
+            pickle.dump((key, result, asked, names), self._open())
 
     def _open(self) -> BinaryIO:
         """The file this build's entries go to, begun with the version on first use."""

