@@ -132,16 +132,18 @@ class IncrementalWriter(Writer):
         """Keep the previous build's file of a page whose inputs did not change, without
         Pelican's writer (which copies the whole context for each page); False when the page
         is to be rendered, or Pelican would cut it into pages itself."""
-        if paginated is None:
-            paginated = {k: v for k, v in kwargs.items() if k in {"articles", "dates"}}
         if not self.reuse or not name or override:
             return False
+        if paginated is None:
+            paginated = {k: v for k, v in kwargs.items() if k in {"articles", "dates"}}
         if paginated and template_name in self.settings["PAGINATED_TEMPLATES"]:
             return False
+        path = sanitised_join(self.output_path, name)
+        if path in self._written_files:
+            return False  # Pelican's writer says why a page is written twice
         local = local_context(context, name, relative_urls, kwargs)
         old = self.manifest.record(name, self._fingerprint(template, local))
-        path = sanitised_join(self.output_path, name)
-        if old is None or path in self._written_files:
+        if old is None:
             return False
         folder = os.path.dirname(path)
         if folder not in self._folders:
@@ -166,7 +168,8 @@ class IncrementalWriter(Writer):
             self.rendered += 1
             return template.render(context)
         name = context["output_file"]
-        if name not in self.manifest.current:  # a page Pelican paginated: not looked at yet
+        # Not looked at by _kept_page yet: a page Pelican paginated, or one that overrides.
+        if name not in self.manifest.current:
             old = self.manifest.record(name, self._fingerprint(template, context))
             if old is not None:
                 self._kept[name] = old
