@@ -4,10 +4,11 @@ between runs (tagging results, parsed articles) so that a rebuild only redoes wh
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
+
+import orjson
 
 SHARD_PREFIX_CHARS = 2  # 256 shard files however large the archive
 
@@ -45,7 +46,7 @@ class ShardedJsonCache:
         name = key[:SHARD_PREFIX_CHARS]
         if name not in self._shards:
             try:
-                self._shards[name] = json.loads((self.folder / f"{name}.json").read_text("utf-8"))
+                self._shards[name] = orjson.loads((self.folder / f"{name}.json").read_bytes())
             except (OSError, ValueError):
                 self._shards[name] = {}  # missing or corrupt shard: recompute, never fail
         return self._shards[name]
@@ -72,6 +73,6 @@ class ShardedJsonCache:
         for name in sorted(self._dirty):
             path = self.folder / f"{name}.json"
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(self._shards[name], ensure_ascii=False), "utf-8")
+            tmp.write_bytes(orjson.dumps(self._shards[name]))
             os.replace(tmp, path)
         self._dirty.clear()
