@@ -23,6 +23,11 @@ LINK_ATTRIBUTES = frozenset({"related", "translations"})
 ALL_VARIABLES = "*"
 # Digests of longer values are their sha256; shorter values stand for themselves.
 SHORT_BYTES = 64
+# Plain data is serialised in C (orjson: 8 times json's encoder on the search files); objects,
+# sets, dates and dataclasses come to Fingerprinter._plain one by one.
+JSON_OPTIONS = (
+    orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+)
 
 
 def code_digest(roots: Iterable[Path | str], suffixes=(".py", ".html", ".txt")) -> str:
@@ -69,13 +74,6 @@ class Fingerprinter:
         self._objects: dict[int, tuple[object, bytes, list]] = {}
         self._containers: dict[int, tuple[object, bytes]] = {}
         self.unstable: set[str] = set()  # types digested by repr with an address: never reused
-        # Plain data is serialised in C (orjson: 6 times json's encoder on a site's pages);
-        # objects, dates and sets come to _plain one by one, dataclasses and dates too.
-        self._options = (
-            orjson.OPT_SORT_KEYS
-            | orjson.OPT_PASSTHROUGH_DATACLASS
-            | orjson.OPT_PASSTHROUGH_DATETIME
-        )
 
     def page(self, names: frozenset[str], context: Mapping) -> str:
         """The fingerprint of one page: the salt and the named variables of its context."""
@@ -121,7 +119,7 @@ class Fingerprinter:
     def _serialised(self, value) -> bytes:
         """A container's digest: its JSON's sha256, or its items' digests combined."""
         try:
-            data = orjson.dumps(value, default=self._plain, option=self._options)
+            data = orjson.dumps(value, default=self._plain, option=JSON_OPTIONS)
         except TypeError:  # keys JSON cannot take (tuples, numbers), lone surrogates, big ints
             return self._container_by_parts(value)
         return b"j" + hashlib.sha256(data).digest()
