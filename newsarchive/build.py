@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -14,6 +15,7 @@ REPO = Path(__file__).resolve().parents[1]
 SETTINGS = REPO / "pelicanconf.py"
 REPORT = "build-report.json"
 STAMP = "build-stamp.json"
+KEPT = "kept-pages.json"  # in CACHE_PATH: the pages the incremental writer kept from the output
 DEFAULTS = {
     # Skip the whole build when content, settings, code and output are as the last build left
     # them (only with INCREMENTAL_ENABLED, which renders every page when off).
@@ -44,6 +46,9 @@ def build_site(
         **overrides,
     }
     settings = read_settings(str(settings_file), override=override)
+    # Kept pages are listed rather than linked into the staging folder: they are already live.
+    default_list = os.path.join(settings["CACHE_PATH"], KEPT)
+    kept_list = Path(settings.setdefault("INCREMENTAL_KEPT_LIST_PATH", default_list))
     stamp = BuildStamp(Path(settings["CACHE_PATH"]) / STAMP)
     started = time.perf_counter()
     inputs = input_digest(settings, [REPO / "newsarchive", REPO / "plugins", settings["THEME"]])
@@ -52,10 +57,17 @@ def build_site(
         skipped(settings, time.perf_counter() - started, report_file)
         return read_report(report_file)
     stamp.forget()
+    kept_list.unlink(missing_ok=True)  # a killed build's
     Pelican(settings).run()
-    commit(staging, output)
+    commit(staging, output, keep=read_kept(kept_list))
+    kept_list.unlink(missing_ok=True)
     stamp.save(inputs, output)
     return read_report(report_file)
+
+
+def read_kept(path: Path) -> set[str]:
+    """The pages the incremental writer kept from the live site (none when it is off)."""
+    return set(json.loads(path.read_text("utf-8"))) if path.exists() else set()
 
 
 def read_report(path: Path) -> dict:

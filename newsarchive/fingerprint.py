@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 
-import orjson
 from jinja2 import Environment, meta
 
 from newsarchive.jsoncache import joined_digest
@@ -23,11 +23,6 @@ LINK_ATTRIBUTES = frozenset({"related", "translations"})
 ALL_VARIABLES = "*"
 # Digests of longer values are their sha256; shorter values stand for themselves.
 SHORT_BYTES = 64
-# Plain data is serialised in C (orjson: 8 times json's encoder on the search files); objects,
-# sets, dates and dataclasses come to Fingerprinter._plain one by one.
-JSON_OPTIONS = (
-    orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
-)
 
 
 def code_digest(roots: Iterable[Path | str], suffixes=(".py", ".html", ".txt")) -> str:
@@ -74,6 +69,8 @@ class Fingerprinter:
         self._objects: dict[int, tuple[object, bytes, list]] = {}
         self._containers: dict[int, tuple[object, bytes]] = {}
         self.unstable: set[str] = set()  # types digested by repr with an address: never reused
+        # Plain data is serialised in C; objects, dates and sets come to _plain one by one.
+        self._json = json.JSONEncoder(default=self._plain, sort_keys=True, ensure_ascii=False)
 
     def page(self, names: frozenset[str], context: Mapping) -> str:
         """The fingerprint of one page: the salt and the named variables of its context."""
@@ -119,10 +116,10 @@ class Fingerprinter:
     def _serialised(self, value) -> bytes:
         """A container's digest: its JSON's sha256, or its items' digests combined."""
         try:
-            data = orjson.dumps(value, default=self._plain, option=JSON_OPTIONS)
-        except TypeError:  # keys JSON cannot take (tuples, numbers), lone surrogates, big ints
+            data = self._json.encode(value)
+        except TypeError:  # keys JSON cannot take or sort (tuples, mixed types)
             return self._container_by_parts(value)
-        return b"j" + hashlib.sha256(data).digest()
+        return b"j" + hashlib.sha256(data.encode("utf-8", "surrogatepass")).digest()
 
     def _plain(self, value):
         """What JSON writes for a value it cannot serialise itself."""
@@ -131,8 +128,6 @@ class Fingerprinter:
             return known[2]  # an object seen before (an article in many listings)
         if isinstance(value, datetime | date):
             return ["\0d", value.isoformat()]
-        if isinstance(value, tuple):  # a named tuple (a plain one is written as a list)
-            return list(value)
         if isinstance(value, Mapping):
             return dict(value)
         if isinstance(value, set | frozenset):

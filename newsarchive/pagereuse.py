@@ -29,6 +29,7 @@ class PageManifest:
                 self.previous = {}  # no usable record: render everything
         self.current: dict[str, str] = {}
         self.identities: dict[str, list[int]] = {}  # of the files kept, checked on the way
+        self.kept: list[str] = []  # pages whose previous file stays, not linked into the output
         self.reused = 0
 
     def record(self, name: str, fingerprint: str) -> Path | None:
@@ -43,8 +44,14 @@ class PageManifest:
                 return None
         except OSError:
             return None
-        self.identities[name] = entry[1:]  # the same file, linked: save() need not stat it
+        self.identities[name] = entry[1:]  # the same file, kept: save() need not stat it
         return old
+
+    def keep(self, name: str, old: Path) -> None:
+        """Note that the previous build's file of this page stays as this build's."""
+        if name not in self.identities:
+            self.identities[name] = file_identity(old)
+        self.kept.append(name)
 
     def previous_file(self, name: str) -> Path | None:
         """The previous build's file of this page, if there is one."""

@@ -1,11 +1,12 @@
 """Move a freshly built site into the live one, touching only the files that differ: a page
-kept from the previous build (the same file, hard-linked) or rebuilt byte for byte is left
-alone, a changed file replaces the old one in one rename, a file no longer built goes."""
+kept from the previous build (listed, or the same file hard-linked) or rebuilt byte for byte is
+left alone, a changed file replaces the old one in one rename, a file no longer built goes."""
 
 from __future__ import annotations
 
 import filecmp
 import os
+from collections.abc import Collection
 from pathlib import Path
 
 
@@ -42,8 +43,9 @@ def clear_files(folder: Path | str) -> None:
             os.unlink(os.path.join(root, name))
 
 
-def commit(built: Path | str, live: Path | str) -> dict[str, int]:
-    """Make live hold exactly the files of built, emptying built; return what was done."""
+def commit(built: Path | str, live: Path | str, keep: Collection[str] = ()) -> dict[str, int]:
+    """Make live hold exactly the files of built and those of keep (paths relative to live,
+    kept as they are), emptying built; return what was done."""
     # Plain strings, not Path objects: a site has tens of thousands of files.
     built, live = os.fspath(built), os.fspath(live)
     os.makedirs(live, exist_ok=True)
@@ -51,6 +53,7 @@ def commit(built: Path | str, live: Path | str) -> dict[str, int]:
     # kept from the last build). Anywhere else, files are compared by their bytes.
     linked = os.stat(built).st_dev == os.stat(live).st_dev
     new, old = inodes(built), inodes(live)
+    keep = {os.path.normpath(name) for name in keep}
     done = {"unchanged": 0, "written": 0, "removed": 0}
     made = set()
     for name, inode in new.items():
@@ -66,6 +69,9 @@ def commit(built: Path | str, live: Path | str) -> dict[str, int]:
         os.replace(source, target)
         done["written"] += 1
     for name in old.keys() - new.keys():
+        if name in keep:
+            done["unchanged"] += 1
+            continue
         os.unlink(os.path.join(live, name))
         done["removed"] += 1
         remove_empty_folders(live, os.path.dirname(name))

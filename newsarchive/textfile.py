@@ -79,14 +79,26 @@ def repair_mojibake(decoded: DecodedText) -> DecodedText:
     return decoded
 
 
+# A byte-order mark says the encoding outright: (mark, Python codec, name in messages).
+BYTE_ORDER_MARKS = (
+    (b"\xef\xbb\xbf", "utf-8-sig", "UTF-8"),
+    (b"\xff\xfe", "utf-16", "UTF-16"),
+    (b"\xfe\xff", "utf-16", "UTF-16"),
+)
+
+
 def decode_bytes(data: bytes) -> DecodedText:
     """Decode bytes of unknown encoding into text, or raise UnreadableFile."""
     if not data.strip():
         raise UnreadableFile("file is empty")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return DecodedText(data[3:].decode("utf-8", errors="strict"), "utf-8-sig")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return DecodedText(data.decode("utf-16"), "utf-16")
+    for bom, encoding, name in BYTE_ORDER_MARKS:
+        if data.startswith(bom):
+            try:
+                return DecodedText(data.decode(encoding), encoding)
+            except UnicodeDecodeError as error:
+                raise UnreadableFile(
+                    f"starts with a {name} byte-order mark but is not valid {name} ({error.reason})"
+                ) from None
     try:
         return DecodedText(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:

@@ -121,7 +121,14 @@ def test_files_in_common_encodings_decode_to_the_same_text(encoding, reported):
 
 @pytest.mark.parametrize(
     ("data", "problem"),
-    [(b"", "empty"), (b"  \n\n", "empty"), (b"\x00\x01\x02\xff\xfe\x00binary\x00", "binary")],
+    [
+        (b"", "empty"),
+        (b"  \n\n", "empty"),
+        (b"\x00\x01\x02\xff\xfe\x00binary\x00", "binary"),
+        # A byte-order mark, then bytes that are not that encoding (found by test_properties).
+        (b"\xfe\xff\x00\x00\x00\x00\x00\x00\x00", "UTF-16 byte-order mark but is not valid"),
+        ("\ufeffخبر".encode()[:-1], "UTF-8 byte-order mark but is not valid"),
+    ],
 )
 def test_unreadable_files_say_why(data, problem):
     with pytest.raises(UnreadableFile, match=problem):

@@ -26,9 +26,9 @@ def test_commit_touches_only_the_files_that_differ(tmp_path):
     write(built / "articles/same/index.html", "<h1>سيول في جدة</h1>")
     write(built / "articles/changed/index.html", "<h1>مصطفى الكاظمي في بغداد</h1>")
     write(built / "entities/per-kadhimi/index.html", "<h1>مصطفى الكاظمي</h1>")
-    os.link(live / "index.html", built / "index.html")
+    # The build's writer may instead list a kept page, which is then not in the built folder.
 
-    done = commit(built, live)
+    done = commit(built, live, keep={"./index.html"})
 
     assert done == {"unchanged": 3, "written": 2, "removed": 1}
     files = sorted(p.relative_to(live).as_posix() for p in live.rglob("*") if p.is_file())

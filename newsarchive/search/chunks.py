@@ -9,12 +9,11 @@ archive."""
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 from hashlib import md5
 from pathlib import Path
-
-import orjson
 
 from newsarchive.jsoncache import digest_all
 from newsarchive.search.documents import SearchDoc
@@ -50,7 +49,10 @@ def entity_names(doc: SearchDoc) -> list[str]:
 def chunk_key(docs: list[SearchDoc], salt: str) -> str:
     """Digest of everything a chunk's index is made from (its place in the archive is not)."""
     rows = (
-        orjson.dumps([d.id, d.url, d.title, d.text, d.day, d.source, entity_names(d)]) for d in docs
+        json.dumps(
+            [d.id, d.url, d.title, d.text, d.day, d.source, entity_names(d)], ensure_ascii=False
+        )
+        for d in docs
     )
     return digest_all([salt, *rows])
 

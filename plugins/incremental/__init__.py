@@ -1,10 +1,12 @@
 """Pelican plugin: the archive's writer. It lays listings out in stable pages (newsarchive.
 pagination), renders only the pages whose inputs changed since the previous build, and keeps the
-previous build's file (a hard link) for the rest (newsarchive.fingerprint, newsarchive.pagereuse).
+previous build's file for the rest (newsarchive.fingerprint, newsarchive.pagereuse): listed, for
+the caller that moves the new files into the previous output, or else hard-linked.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections import ChainMap
@@ -26,6 +28,9 @@ DEFAULTS = {
     # The live site to keep unchanged pages from; newsarchive.build sets it to the output.
     "INCREMENTAL_PREVIOUS_OUTPUT_PATH": None,
     "INCREMENTAL_MANIFEST_PATH": None,  # default: CACHE_PATH/pages.json
+    # A file to list the kept pages in, instead of linking them into the output: the caller
+    # moves the new files into the previous output, where the kept pages already are.
+    "INCREMENTAL_KEPT_LIST_PATH": None,
 }
 REPO = Path(__file__).resolve().parents[2]
 
@@ -68,6 +73,7 @@ class IncrementalWriter(Writer):
         roots = [REPO / "newsarchive", REPO / "plugins", settings["THEME"]]
         self.code = code_digest(roots)
         self.reuse = setting(settings, "INCREMENTAL_ENABLED")
+        self.kept_list = setting(settings, "INCREMENTAL_KEPT_LIST_PATH")
         self.fingerprinter = None  # made on the first page, when the context is complete
         self._variables = {}
         self._kept: dict[str, Path] = {}
@@ -145,15 +151,23 @@ class IncrementalWriter(Writer):
         old = self.manifest.record(name, self._fingerprint(template, local))
         if old is None:
             return False
+        self._keep(name, old, path)
+        self._written_files.add(path)
+        self.manifest.reused += 1
+        signals.content_written.send(path, context=local)
+        return True
+
+    def _keep(self, name: str, old: Path, path: str) -> None:
+        """Keep the previous build's file of a page: listed for the caller to leave where it
+        is (with INCREMENTAL_KEPT_LIST_PATH), else hard-linked into the output."""
+        if self.kept_list:
+            self.manifest.keep(name, old)
+            return
         folder = os.path.dirname(path)
         if folder not in self._folders:
             os.makedirs(folder, exist_ok=True)
             self._folders.add(folder)
         keep_file(old, path)
-        self._written_files.add(path)
-        self.manifest.reused += 1
-        signals.content_written.send(path, context=local)
-        return True
 
     def _fingerprint(self, template, context) -> str:
         """The fingerprint of a page: its template's named variables in its context."""
@@ -183,14 +197,15 @@ class IncrementalWriter(Writer):
         return ""
 
     def _open_w(self, filename, encoding, override=False):
-        old = self._kept.pop(os.path.relpath(filename, self.output_path), None)
+        name = os.path.relpath(filename, self.output_path)
+        old = self._kept.pop(name, None)
         if old is None:
             return super()._open_w(filename, encoding, override)
         # Pelican's own check that no page is written twice, without creating the file.
         if filename in self._written_files and not override:
             raise RuntimeError(f"File {filename} is to be overwritten")
         self._written_files.add(filename)
-        keep_file(old, Path(filename))
+        self._keep(name, old, filename)
         self.manifest.reused += 1
         return open(os.devnull, "w", encoding=encoding)
 
@@ -217,6 +232,8 @@ def save_manifest(pelican) -> None:
         return
     # Without reuse the manifest is saved empty: its pages were all written anew.
     writer.manifest.save(pelican.output_path)
+    if writer.kept_list:
+        Path(writer.kept_list).write_text(json.dumps(writer.manifest.kept), "utf-8")
     kept = writer.manifest.reused
     timing.note("pages rendered", writer.rendered)
     timing.note("pages kept", kept)

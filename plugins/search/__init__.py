@@ -4,12 +4,12 @@ newsarchive.search."""
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from functools import partial
 from pathlib import Path
 
-import orjson
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
@@ -81,8 +81,7 @@ def search_stage(records: list[dict], entities, options: dict, settings: dict) -
     # The options that only say how the files are built are left out.
     shaping = {k: v for k, v in options.items() if k not in HOW_OPTIONS}
     parts = [CODE, *records, entities, shaping]
-    flags = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
-    inputs = (orjson.dumps(p, default=str, option=flags) for p in parts)
+    inputs = (json.dumps(p, default=str, sort_keys=True, ensure_ascii=False) for p in parts)
     files, manifest, reused = reuse_or_make(
         Path(settings["CACHE_PATH"]) / "search-export",
         digest_all(inputs),
