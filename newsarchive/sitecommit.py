@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import filecmp
 import os
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 
@@ -15,10 +15,10 @@ def same_bytes(built: str, live: str) -> bool:
     return os.path.getsize(built) == os.path.getsize(live) and filecmp.cmp(built, live, False)
 
 
-def inodes(root: str) -> dict[str, int]:
-    """Every file under root by relative path, with its inode (which listing a folder gives for
-    free: a site has tens of thousands of files, and a stat of each is most of a commit)."""
-    found: dict[str, int] = {}
+def files_under(root: str) -> Iterator[tuple[str, os.DirEntry]]:
+    """Every entry under root but the folders it enters (a link to a folder is not entered),
+    by relative path. scandir, and paths as plain strings: os.walk with a join, a relpath and
+    a normpath for each of a site's tens of thousands of files took 2.5 times as long."""
     pending = [""]
     while pending:
         folder = pending.pop()
@@ -27,12 +27,17 @@ def inodes(root: str) -> dict[str, int]:
         except FileNotFoundError:
             continue
         for entry in entries:
-            relative = os.path.join(folder, entry.name) if folder else entry.name
+            relative = f"{folder}/{entry.name}" if folder else entry.name
             if entry.is_dir(follow_symlinks=False):
                 pending.append(relative)
             else:
-                found[relative] = entry.inode()
-    return found
+                yield relative, entry
+
+
+def inodes(root: str) -> dict[str, int]:
+    """Every file under root by relative path, with its inode (which listing a folder gives for
+    free: a site has tens of thousands of files, and a stat of each is most of a commit)."""
+    return {relative: entry.inode() for relative, entry in files_under(root)}
 
 
 def clear_files(folder: Path | str) -> None:
