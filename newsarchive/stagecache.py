@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,7 +16,10 @@ def reuse_or_make(
 ) -> tuple[Path, dict, bool]:
     """The stage's files and result for these inputs: (files folder, result, reused).
 
-    make(files_folder) runs the stage into an empty folder and returns plain data.
+    make(files_folder) runs the stage and returns plain data. The folder holds the previous
+    run's files, or none: the stage updates them, leaving a file whose bytes did not change as
+    it is and putting a new file (not new bytes in the old one: the files are linked into the
+    site) where they did.
     """
     folder = Path(folder)
     files, stamp = folder / "files", folder / "stage.json"
@@ -28,8 +30,7 @@ def reuse_or_make(
     except (OSError, ValueError, KeyError, TypeError):
         pass
     stamp.unlink(missing_ok=True)  # from here the folder holds no valid stage until the end
-    shutil.rmtree(files, ignore_errors=True)
-    files.mkdir(parents=True)
+    files.mkdir(parents=True, exist_ok=True)
     result = make(files)
     tmp = stamp.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps({"key": key, "result": result}), "utf-8")

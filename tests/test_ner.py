@@ -13,6 +13,7 @@ from conftest import shared_path
 from newsarchive.ner import Mention, Tagger
 from newsarchive.ner.conll import parse_conll, spans
 from newsarchive.ner.scoring import score
+from newsarchive.ner.tagger import strong_attributes
 from newsarchive.ner.tokenize import sentences, tokenize
 
 REPO = Path(__file__).resolve().parents[1]
@@ -30,6 +31,17 @@ def seed_mentions(tagger) -> list[Mention]:
 
 
 # --- the committed model on the seed article ---------------------------------------------
+
+
+@pytest.mark.parametrize("min_weight", [0.0, 0.1, 0.5])
+def test_strong_attributes_match_pycrfsuites_own_reading_of_the_model(tagger, min_weight):
+    """The fast reading of the model dump picks what pycrfsuite's info() would."""
+    strongest: dict[str, float] = {}
+    for (attribute, _), weight in tagger._crf.info().state_features.items():
+        strongest[attribute] = max(strongest.get(attribute, 0.0), abs(weight))
+    expected = {a for a, w in strongest.items() if w >= min_weight}
+    assert expected  # the committed model has features
+    assert strong_attributes(tagger._crf, min_weight) == expected
 
 
 @pytest.mark.parametrize(

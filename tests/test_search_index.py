@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -213,6 +214,36 @@ def test_rebuild_indexes_only_the_chunks_whose_articles_changed(tmp_path):
         r.id for r in whoosh_search(tmp_path / "fresh-index", query)
     ]
     assert "filler-0050" in [r.id for r in whoosh_search(index_dir, query)]
+
+
+def test_export_over_the_previous_one_replaces_only_the_files_that_change(tmp_path):
+    """An export into the folder of the previous one, whose files are hard-linked into a live
+    site, gives the files of a fresh export: unchanged files keep their inode, a changed file
+    is a new file (the live site's link still reads the old bytes), and stale files go."""
+    options = {"SEARCH_INDEX_PROCS": 1}
+    folder, live = tmp_path / "search", tmp_path / "live"
+    build_search(records(40), folder, tmp_path / "index", ENTITIES, options)
+    before = {p.relative_to(folder): p for p in folder.rglob("*") if p.is_file()}
+    for name, path in before.items():
+        (live / name).parent.mkdir(parents=True, exist_ok=True)
+        os.link(path, live / name)
+    old_bytes = {name: path.read_bytes() for name, path in before.items()}
+    inodes = {name: path.stat().st_ino for name, path in before.items()}
+    (folder / "t" / "stale.json").write_text("[]")  # a killed or older export's file
+    build_search(records(3), folder, tmp_path / "index", ENTITIES, options)  # fewer articles
+    fresh = tmp_path / "fresh"
+    build_search(records(3), fresh, tmp_path / "fresh-index", ENTITIES, options)
+    after = {p.relative_to(folder): p for p in folder.rglob("*") if p.is_file()}
+    assert sorted(after) == sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
+    for name, path in after.items():
+        assert path.read_bytes() == (fresh / name).read_bytes(), name
+    kept = [n for n in after if n in inodes and after[n].stat().st_ino == inodes[n]]
+    replaced = [n for n in after if n in inodes and after[n].stat().st_ino != inodes[n]]
+    assert kept and replaced and len(after) < len(before)
+    for name in kept:
+        assert after[name].read_bytes() == old_bytes[name]
+    for name in before:
+        assert (live / name).read_bytes() == old_bytes[name], name  # never written in place
 
 
 def test_chunk_whose_stored_terms_are_lost_is_indexed_again(tmp_path):

@@ -73,7 +73,9 @@ def link_articles(
     for doc_id, found in mentions.items():
         kept = None
         if cache is not None:
-            keys[doc_id] = hashlib.sha256(f"{texts[doc_id]}\0{found!r}".encode()).hexdigest()
+            # The cache keeps what the policy published, so the policy is part of the key.
+            asked = f"{texts[doc_id]}\0{found!r}\0{policy!r}"
+            keys[doc_id] = hashlib.sha256(asked.encode()).hexdigest()
             kept = cache.names(keys[doc_id])
         names[doc_id] = tuple(mention_keys(found)) if kept is None else kept
         seen.update(names[doc_id])
@@ -84,7 +86,7 @@ def link_articles(
         if cache is not None:
             reused = cache.reuse(keys[doc_id], known)
             if reused is not None:
-                published[doc_id] = policy.select(reused, aliases.stop)
+                published[doc_id] = reused
 
     def article(doc_id: str) -> tuple[bytes, list[Mention]]:
         return texts[doc_id].encode(), mentions[doc_id]
@@ -92,21 +94,21 @@ def link_articles(
     def link(task: tuple[bytes, list[Mention]]) -> tuple[bytes, tuple]:
         asking = AskedSet(known)
         found = link_mentions(task[0].decode(), task[1], aliases, asking, gazetteer)
-        return pickle.dumps(found), tuple(asking.asked.items())
+        return pickle.dumps(policy.select(found, aliases.stop)), tuple(asking.asked.items())
 
     # Memory, which at 30,100 articles peaked here:
     # - each article goes to the worker with its task rather than being read from what the
     #   worker inherited: reading an inherited object writes its reference count, which copies
     #   its memory page into the worker;
     # - a worker links at most LINK_TASK_ARTICLES articles and ends, with its caches;
-    # - only what is published is held here: the cache takes the whole result to its file.
+    # - only what the policy publishes comes back from the workers, for here and the cache.
     todo = [doc_id for doc_id in mentions if doc_id not in published]
     task = min(LINK_TASK_ARTICLES, len(todo) // (2 * procs) + 1)
     work = fork_map(link, Lazily(article, todo), procs, chunksize=task, apart=True)
     for doc_id, (found, asked) in zip(todo, work, strict=True):
         if cache is not None:
             cache.keep(keys[doc_id], found, asked, names[doc_id])
-        published[doc_id] = policy.select(pickle.loads(found), aliases.stop)
+        published[doc_id] = pickle.loads(found)
     return {doc_id: published[doc_id] for doc_id in mentions}
 
 

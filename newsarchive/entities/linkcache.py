@@ -1,7 +1,8 @@
-"""Each article's linking result kept between builds, with the questions its linking asked of
-the archive-wide list of known names and the answers: an article is linked again only when its
-text or mentions changed, or one of those answers did. The names the article adds to that list
-are kept too, so that the list is made without cleaning every unchanged article's mentions."""
+"""Each article's linking result (the entities the policy publishes) kept between builds, with
+the questions its linking asked of the archive-wide list of known names and the answers: an
+article is linked again only when its text or mentions changed, or one of those answers did. The
+names the article adds to that list are kept too, so that the list is made without cleaning every
+unchanged article's mentions."""
 
 from __future__ import annotations
 
