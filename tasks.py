@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import sys
 from pathlib import Path
@@ -25,6 +26,9 @@ def build(c, content="content", output="output", strict=False, cache=""):
 
     overrides = {"CACHE_PATH": str(Path(cache).resolve())} if cache else {}
     report = build_site(content, output, **overrides)
+    # What the build made is garbage from here, and the process is about to end: the collector's
+    # last pass over it took 1.4 s when the interpreter exited after a 10,000-article rebuild.
+    gc.freeze()
     skipped = report.get("counts", {}).get("skipped", 0)
     if strict and skipped:
         raise Exit(f"strict build: {skipped} input(s) skipped; see {output}/build-report.json", 1)

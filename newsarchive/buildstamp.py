@@ -11,9 +11,12 @@ from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
 
+from newsarchive.filedigests import FileDigests
 from newsarchive.fingerprint import Fingerprinter, code_digest
 from newsarchive.jsoncache import joined_digest
 from newsarchive.sitecommit import files_under
+
+CONTENT_DIGESTS = "content-digests.json"  # in CACHE_PATH
 
 
 def output_identity(root: Path | str) -> str:
@@ -51,12 +54,28 @@ def named_files(settings: Mapping, outside: Iterable[Path]) -> list[Path]:
     return found
 
 
+def content_digest(root: Path | str, digests: FileDigests) -> str:
+    """Digest of every file under root (folder links followed, as Pelican reads them) by
+    relative path and bytes; only the files whose stat changed are read."""
+    root = os.fspath(root)
+    parts = []
+    for folder, _, names in os.walk(root, followlinks=True):
+        for name in names:
+            path = os.path.join(folder, name)
+            relative = os.path.relpath(path, root).encode("utf-8", "surrogateescape")
+            parts.append(relative + b"\0" + digests.digest(path).encode())
+    return joined_digest(b"content", sorted(parts)).hex()
+
+
 def input_digest(settings: Mapping, code_roots: Iterable[Path | str]) -> str:
     """Digest of all a build is made from: content, settings, the files settings name, our
     code and theme, and the installed libraries."""
     outside = [settings["CACHE_PATH"], settings["OUTPUT_PATH"]]
+    digests = FileDigests(Path(settings["CACHE_PATH"]) / CONTENT_DIGESTS)
+    content = content_digest(settings["PATH"], digests)
+    digests.save()
     parts = [
-        code_digest([settings["PATH"]], suffixes=None).encode(),
+        content.encode(),
         Fingerprinter("").settings(settings).encode(),
         *(p.as_posix().encode() + p.read_bytes() for p in named_files(settings, outside)),
         code_digest(code_roots, suffixes=None).encode(),

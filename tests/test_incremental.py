@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import pytest
@@ -104,3 +105,22 @@ def test_adding_editing_and_removing_articles_gives_the_site_a_full_build_gives(
     assert after[seed] == before[seed], "an article the change does not touch is kept"
     assert after["articles/riyadh-rain/index.html"] != before["articles/riyadh-rain/index.html"]
     assert not any(name.startswith("articles/hostile-markup/") for name in after)
+
+
+def test_an_article_edited_right_after_a_build_is_read_again(tmp_path):
+    """An edit that keeps the file's size, inode and time (a second edit within the clock tick
+    of the first) still reaches the site: a file changed that recently is always read."""
+    content, output, cache = tmp_path / "content", tmp_path / "output", tmp_path / "cache"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    article = content / "jeddah-port-ship.txt"
+    article.write_text(NEW_ARTICLE, encoding="utf-8")
+    build_site(content, output, CACHE_PATH=str(cache))
+    st = article.stat()
+    edited = NEW_ARTICLE.replace("سفينة حاويات", "سفينة سيارات", 1)
+    assert len(edited.encode()) == st.st_size
+    with open(article, "r+b") as handle:
+        handle.write(edited.encode())
+    os.utime(article, ns=(st.st_atime_ns, st.st_mtime_ns))
+    build_site(content, output, CACHE_PATH=str(cache))
+    page = (output / "articles/jeddah-port-ship/index.html").read_text("utf-8")
+    assert "سفينة سيارات جديدة" in page and "سفينة حاويات جديدة" not in page

@@ -14,6 +14,7 @@ from pelican.readers import BaseReader
 from pelican.utils import SafeDatetime
 
 from newsarchive.articlefile import read_article
+from newsarchive.filedigests import FileDigests
 from newsarchive.fingerprint import code_digest
 from newsarchive.forkmap import fork_map
 from newsarchive.jsoncache import ShardedJsonCache, digest
@@ -36,6 +37,7 @@ UNDATED = datetime(1970, 1, 1)
 # Dates Pelican's dateutil parsing and datetime.fromisoformat read alike.
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?")
 NEWSARCHIVE = Path(__file__).resolve().parents[2] / "newsarchive"
+DIGESTS = "file-digests.json"  # in the cache folder, beside the shards of parsed files
 
 
 def setting(settings: dict, name: str):
@@ -48,9 +50,20 @@ class RawArticleReader(BaseReader):
 
     enabled = True
     file_extensions = DEFAULTS["RAW_READER_EXTENSIONS"]
-    # Parsed files by the digest of their bytes and of the code that parsed them.
+    # Parsed files by the digest of their bytes and of the code that parsed them; the digests
+    # of the files by their stat, so that a file that did not change is not read again.
     cache: ShardedJsonCache | None = None
+    digests = FileDigests(None)
     code = ""
+
+    @classmethod
+    def key(cls, path: str, max_bytes: int) -> tuple[str, bytes | None]:
+        """The file's key in the cache, and its bytes when they had to be read."""
+        stat, known = cls.digests.lookup(path)
+        if known is not None:
+            return digest(cls.code, known), None
+        data = read_limited(path, max_bytes)
+        return digest(cls.code, cls.digests.store(path, stat, data)), data
 
     @classmethod
     def parse_ahead(cls, paths: list[str], max_bytes: int, procs: int) -> int:
@@ -60,12 +73,11 @@ class RawArticleReader(BaseReader):
         todo: dict[str, bytes] = {}  # by key: the same bytes twice are parsed once
         for path in paths:
             try:
-                data = read_limited(path, max_bytes)
+                key, data = cls.key(path, max_bytes)
+                if cls.cache.get(key) is None:
+                    todo[key] = data if data is not None else read_limited(path, max_bytes)
             except (OSError, UnreadableFile):
                 continue
-            key = digest(cls.code, data)
-            if cls.cache.get(key) is None:
-                todo[key] = data
         records = fork_map(parsed_or_none, list(todo.values()), procs)
         for key, record in zip(todo, records, strict=True):
             if record is not None:
@@ -75,11 +87,11 @@ class RawArticleReader(BaseReader):
     def read(self, source_path: str):
         """Parse one file (or reuse its parse); raise with a specific message when it cannot
         become an article."""
-        data = read_limited(source_path, setting(self.settings, "RAW_READER_MAX_BYTES"))
-        key = digest(self.code, data)
+        max_bytes = setting(self.settings, "RAW_READER_MAX_BYTES")
+        key, data = self.key(source_path, max_bytes)
         record = self.cache.get(key) if self.cache else None
         if record is None:
-            record = read_article(data)
+            record = read_article(read_limited(source_path, max_bytes) if data is None else data)
             if self.cache:
                 self.cache.put(key, record)
         for warning in record["warnings"]:
@@ -154,6 +166,7 @@ def add_reader(readers) -> None:
     # Each generator makes its readers: the first of a build makes the cache, the others share it.
     if RawArticleReader.cache is None or RawArticleReader.cache.folder != Path(folder):
         RawArticleReader.cache = ShardedJsonCache(folder)
+        RawArticleReader.digests = FileDigests(Path(folder) / DIGESTS)
     RawArticleReader.code = code_digest([NEWSARCHIVE], suffixes=(".py",)) + str(
         setting(settings, "RAW_READER_MAX_BYTES")
     )
@@ -180,7 +193,8 @@ def save_cache(generators) -> None:
     """Keep this build's parsed files for the next build, and free them: every article is read."""
     if RawArticleReader.cache is not None:
         RawArticleReader.cache.save()
-        RawArticleReader.cache = None
+        RawArticleReader.digests.save()
+        RawArticleReader.cache, RawArticleReader.digests = None, FileDigests(None)
         # Every parsed article (a fifth of the build's memory at 30,000 articles) goes back to
         # the system before the search stage forks and the pages render.
         release_free_memory()
