@@ -116,16 +116,13 @@ class Writer:
         self.bytes += len(text)
         return len(text)
 
-    def remove_others(self, folders: Iterable[str]) -> int:
+    def remove_others(self, folders: Iterable[str]) -> None:
         """Delete the files under these folders of root that this writer did not write (a
-        previous export's, or a killed one's); return how many."""
-        removed = 0
+        previous export's, or a killed one's)."""
         for folder in folders:
             for relative, _ in files_under(os.path.join(self.root, folder)):
                 if f"{folder}/{relative}" not in self.written:
                     os.unlink(os.path.join(self.root, folder, relative))
-                    removed += 1
-        return removed
 
 
 def norms(postings: Postings, n: int) -> np.ndarray:
