@@ -9,6 +9,8 @@ import os
 import time
 from pathlib import Path
 
+from newsarchive.jsoncache import write_atomically
+
 # A file modified this recently could change again within the same clock tick and keep its
 # stat: its digest is not kept (git calls such entries racily clean).
 RACY_SECONDS = 2
@@ -54,9 +56,5 @@ class FileDigests:
 
     def save(self) -> None:
         """Keep the digests of the files looked at in this run (atomically)."""
-        if self.path is None:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(self.seen), "utf-8")
-        os.replace(tmp, self.path)
+        if self.path is not None:
+            write_atomically(self.path, json.dumps(self.seen))

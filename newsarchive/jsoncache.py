@@ -14,6 +14,18 @@ import orjson
 SHARD_PREFIX_CHARS = 2  # 256 shard files however large the archive
 
 
+def write_atomically(path: Path, data: str | bytes) -> None:
+    """Write a file whole or not at all (its folders made as needed): a killed build leaves the
+    previous file or none, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    if isinstance(data, str):
+        tmp.write_text(data, "utf-8")
+    else:
+        tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
 def digest(*parts: str | bytes) -> str:
     """Hex sha256 of the parts, each length-prefixed so that ('ab', 'c') and ('a', 'bc') differ."""
     return digest_all(parts)
@@ -70,12 +82,9 @@ class ShardedJsonCache:
         """Write changed shards (atomically, so an interrupted build leaves a valid cache)."""
         if not self._dirty:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
         for name in sorted(self._dirty):
-            path = self.folder / f"{name}.json"
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
             # json, not orjson: orjson keeps a UTF-8 copy inside each str it writes, and these
             # texts live on as the articles' (about twice their memory, for an archive's Arabic).
-            tmp.write_text(json.dumps(self._shards[name], ensure_ascii=False), "utf-8")
-            os.replace(tmp, path)
+            data = json.dumps(self._shards[name], ensure_ascii=False)
+            write_atomically(self.folder / f"{name}.json", data)
         self._dirty.clear()

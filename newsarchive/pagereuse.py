@@ -8,6 +8,8 @@ import os
 import shutil
 from pathlib import Path
 
+from newsarchive.jsoncache import write_atomically
+
 
 def file_identity(path: Path) -> list[int]:
     """Size, modification time and inode: a file rewritten since the record no longer matches."""
@@ -70,10 +72,7 @@ class PageManifest:
             except OSError:
                 continue  # not written after all (an empty save_as): nothing to keep
             pages[name] = [fingerprint, *identity]
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"pages": pages}), "utf-8")
-        os.replace(tmp, self.path)
+        write_atomically(self.path, json.dumps({"pages": pages}))
 
 
 def same_text(path: Path, text: str) -> bool:

@@ -8,6 +8,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from newsarchive.jsoncache import write_atomically
 from newsarchive.pagereuse import keep_file
 
 
@@ -32,9 +33,7 @@ def reuse_or_make(
     stamp.unlink(missing_ok=True)  # from here the folder holds no valid stage until the end
     files.mkdir(parents=True, exist_ok=True)
     result = make(files)
-    tmp = stamp.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"key": key, "result": result}), "utf-8")
-    os.replace(tmp, stamp)
+    write_atomically(stamp, json.dumps({"key": key, "result": result}))
     return files, result, False
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import os
 from importlib import metadata
 from pathlib import Path
 
 from newsarchive.entities.names import name_key
+from newsarchive.jsoncache import write_atomically
 
 log = logging.getLogger(__name__)
 # The gazetteers are rebuilt from these packages; a new version means a new list.
@@ -54,10 +54,7 @@ def known_places(cache_folder: Path | str | None = None) -> frozenset[tuple[str,
         pass
     places = _build()
     if places:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(sorted(k for _, k in places), ensure_ascii=False), "utf-8")
-        os.replace(tmp, path)
+        write_atomically(path, json.dumps(sorted(k for _, k in places), ensure_ascii=False))
     return places
 
 

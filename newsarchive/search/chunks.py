@@ -10,12 +10,11 @@ archive."""
 from __future__ import annotations
 
 import json
-import os
 import pickle
 from hashlib import md5
 from pathlib import Path
 
-from newsarchive.jsoncache import digest_all
+from newsarchive.jsoncache import digest_all, write_atomically
 from newsarchive.search.documents import SearchDoc
 
 # A chunk never holds more than this many times the mean size: it bounds analysis memory.
@@ -77,10 +76,8 @@ class ChunkStore:
 
     def put(self, key: str, value) -> None:
         """Store a chunk's result (atomically: a killed build leaves no half file)."""
-        path = self.folder / f"{key}.pickle"
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, path)
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        write_atomically(self.folder / f"{key}.pickle", data)
 
     def prune(self, keep: set[str]) -> None:
         """Remove every stored chunk but these."""
