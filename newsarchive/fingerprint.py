@@ -69,14 +69,28 @@ class Fingerprinter:
         self._objects: dict[int, tuple[object, bytes, list]] = {}
         self._containers: dict[int, tuple[object, bytes]] = {}
         self.unstable: set[str] = set()  # types digested by repr with an address: never reused
+        # A template's names, sorted, without the settings (digested once, as the salt).
+        self._wanted: dict[frozenset[str], list[str]] = {}
         # Plain data is serialised in C; objects, dates and sets come to _plain one by one.
         self._json = json.JSONEncoder(default=self._plain, sort_keys=True, ensure_ascii=False)
 
     def page(self, names: frozenset[str], context: Mapping) -> str:
         """The fingerprint of one page: the salt and the named variables of its context."""
-        keys = context.keys() if ALL_VARIABLES in names else names
-        present = sorted(k for k in keys if k in context and not k.isupper())
-        parts = [k.encode() + b"=" + self.digest(context[k], top=True) for k in present]
+        # A ChainMap's own mappings, looked up in turn: its `in` and [] are Python code, which
+        # was a fifth of fingerprinting 32,000 pages.
+        maps = getattr(context, "maps", (context,))
+        if ALL_VARIABLES in names:
+            wanted = sorted({k for m in maps for k in m if not k.isupper()})
+        else:
+            wanted = self._wanted.get(names) or self._wanted.setdefault(
+                names, sorted(k for k in names if not k.isupper())
+            )
+        parts = []
+        for key in wanted:
+            for mapping in maps:
+                if key in mapping:
+                    parts.append(key.encode() + b"=" + self.digest(mapping[key], top=True))
+                    break
         return joined_digest(self.salt, parts).hex()
 
     def settings(self, context: Mapping) -> str:

@@ -9,7 +9,7 @@ from newsarchive.memory import map_large_blocks
 from newsarchive.search import DEFAULTS
 from newsarchive.search.documents import number_documents
 from newsarchive.search.export import export_search
-from newsarchive.search.index import build_index
+from newsarchive.search.index import start_index
 
 
 def build_search(
@@ -28,7 +28,7 @@ def build_search(
     map_large_blocks()  # the analysis and export work in large numpy arrays
     started = time.perf_counter()
     docs = number_documents(records)
-    archive = build_index(
+    archive = start_index(
         docs,
         index_dir,
         title_boost=opts["SEARCH_TITLE_BOOST"],
@@ -47,9 +47,11 @@ def build_search(
         snippet_chars=opts["SEARCH_SNIPPET_CHARS"],
         vocab_min_df=opts["SEARCH_VOCAB_MIN_DF"],
     )
+    exported = time.perf_counter()
+    archive.finish()  # the segments, written beside the export
     manifest["timings"] = {
-        "index_s": round(indexed - started, 3),
-        "export_s": round(time.perf_counter() - indexed, 3),
+        "index_s": round(indexed - started + time.perf_counter() - exported, 3),
+        "export_s": round(exported - indexed, 3),
     }
     manifest["chunks"] = archive.chunks
     return manifest
