@@ -9,11 +9,16 @@ import multiprocessing
 import pickle
 import tempfile
 import traceback
+from collections import deque
 from collections.abc import Callable
 from logging.handlers import QueueHandler
 
 from newsarchive import timing
 from newsarchive.forkmap import shared_with_children
+
+# Short pieces of work this process can do ahead while it waits for a child (a later stage's
+# preparation): run in turn by result() for as long as the child is still running.
+WHILE_WAITING: deque[Callable[[], None]] = deque()
 
 
 class Background:
@@ -35,6 +40,8 @@ class Background:
 
     def result(self):
         """What the function returned; its error, with the child's traceback, if it failed."""
+        while WHILE_WAITING and self._process.is_alive():
+            WHILE_WAITING.popleft()()
         self._process.join()
         with self._answer:
             self._answer.seek(0)
@@ -67,6 +74,7 @@ def _run(function: Callable[[], object], answer) -> None:
     to the answer file."""
     records = _Records()
     logging.getLogger().handlers = [QueueHandler(records)]
+    WHILE_WAITING.clear()  # the parent's, not this child's, to do
     try:
         ok, value = True, function()
     except BaseException:

@@ -67,6 +67,9 @@ class Fingerprinter:
         self.salt = salt.encode()
         # id → (the object, kept alive so that its id is not reused; its digest; as JSON takes it)
         self._objects: dict[int, tuple[object, bytes, list]] = {}
+        # id → (the object, {attribute: (its text, digest)}): digests of long texts made ahead
+        # of the pages (prepare).
+        self._prepared: dict[int, tuple[object, dict[str, tuple[object, bytes]]]] = {}
         self._containers: dict[int, tuple[object, bytes]] = {}
         self.unstable: set[str] = set()  # types digested by repr with an address: never reused
         # A template's names, sorted, without the settings (digested once, as the salt).
@@ -165,12 +168,41 @@ class Fingerprinter:
             own = known[1]
         else:
             kind = f"{type(value).__module__}.{type(value).__qualname__}"
-            own = self._serialised({"\0kind": kind} | self._attributes(value))
+            own = b"h" + joined_digest(kind.encode(), self._attribute_digests(value))
+            self._prepared.pop(id(value), None)
             self._objects[id(value)] = (value, own, ["\0", own.hex()])
         if not deep:
             return own
         links = [self.digest(getattr(value, key, None)) for key in sorted(LINK_ATTRIBUTES)]
         return b"h" + joined_digest(own, links)
+
+    def prepare(self, objects: Iterable) -> None:
+        """Digest the objects' attributes ahead of their pages (while the build waits for a
+        stage in another process): a page then digests only those set or replaced since."""
+        for value in objects:
+            self._attribute_digests(value, keep=True)
+
+    def _attribute_digests(self, value, keep: bool = False) -> list[bytes]:
+        """name=digest of each of the object's own attributes, in name order; with keep, a long
+        text's digest is kept for as long as the attribute holds the same text."""
+        entry = self._prepared.get(id(value))
+        if entry is None or entry[0] is not value:
+            entry = (value, {})
+            if keep:
+                self._prepared[id(value)] = entry
+        known = entry[1]
+        parts = []
+        for key, item in sorted(self._attributes(value).items()):
+            seen = known.get(key)
+            if seen is not None and seen[0] is item:
+                found = seen[1]
+            else:
+                found = self.digest(item)
+                # A container's digest is kept by _container already; a long text's here.
+                if keep and isinstance(item, str) and len(item) > SHORT_BYTES:
+                    known[key] = (item, found)
+            parts.append(key.encode() + b"=" + found)
+        return parts
 
     @staticmethod
     def _attributes(value) -> dict:

@@ -11,9 +11,9 @@ from pathlib import Path
 from newsarchive.jsoncache import write_atomically
 
 
-def file_identity(path: Path) -> list[int]:
+def file_identity(path: Path | str) -> list[int]:
     """Size, modification time and inode: a file rewritten since the record no longer matches."""
-    stat = path.stat()
+    stat = os.stat(path)
     return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
 
 
@@ -34,13 +34,14 @@ class PageManifest:
         self.kept: list[str] = []  # pages whose previous file stays, not linked into the output
         self.reused = 0
 
-    def record(self, name: str, fingerprint: str) -> Path | None:
+    def record(self, name: str, fingerprint: str) -> str | None:
         """Note a page of this build; return the previous build's file if it can be kept."""
         self.current[name] = fingerprint
         entry = self.previous.get(name)
         if entry is None or entry[0] != fingerprint:
             return None
-        old = self.previous_output / name
+        # A string, not a Path: pathlib's / was a third of this, once for each of 32,000 pages.
+        old = os.path.join(self.previous_output, name)
         try:
             if file_identity(old) != entry[1:]:
                 return None
@@ -49,7 +50,7 @@ class PageManifest:
         self.identities[name] = entry[1:]  # the same file, kept: save() need not stat it
         return old
 
-    def keep(self, name: str, old: Path) -> None:
+    def keep(self, name: str, old: Path | str) -> None:
         """Note that the previous build's file of this page stays as this build's."""
         if name not in self.identities:
             self.identities[name] = file_identity(old)

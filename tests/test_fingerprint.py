@@ -87,3 +87,32 @@ def test_template_variables_follow_extends_and_imports():
     assert {"article", "SITEURL", "SITENAME"} <= names
     # Naming every article here would make each article page depend on all the others.
     assert "articles" not in names and "dates" not in names
+
+
+def test_articles_digested_ahead_give_the_same_fingerprints_and_see_later_changes():
+    """The writer's fingerprinter digests articles while the build waits for the entity stage:
+    their pages get the fingerprints they would get otherwise, and an attribute set or
+    replaced after that (the entities, an edited text) still counts."""
+    text = "وقال مدير الميناء إن الرياض وجدة تشهدان نمواً في حركة التجارة خلال العام الجاري. " * 3
+    names = frozenset({"article"})
+
+    def article():
+        made = Article("أمطار غزيرة على الرياض", [Article("سيول في جدة")])
+        made.text = text
+        return made
+
+    ahead, plain = article(), article()
+    early = Fingerprinter("build")
+    early.prepare([ahead])
+    for late in (ahead, plain):
+        late.entities = {"LOC": ["الرياض"]}
+    assert early.page(names, {"article": ahead}) == Fingerprinter("build").page(
+        names, {"article": plain}
+    )
+    edited, plain = article(), article()
+    early = Fingerprinter("build")
+    early.prepare([edited])
+    edited.text = text.replace("الرياض", "الدمام")
+    assert early.page(names, {"article": edited}) != Fingerprinter("build").page(
+        names, {"article": plain}
+    )

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 
 import pytest
-from conftest import FIXTURE_CONTENT
+from conftest import FIXTURE_CONTENT, REPO
 from test_build import digest_tree
 
 from newsarchive.build import build_site
@@ -124,3 +125,24 @@ def test_an_article_edited_right_after_a_build_is_read_again(tmp_path):
     build_site(content, output, CACHE_PATH=str(cache))
     page = (output / "articles/jeddah-port-ship/index.html").read_text("utf-8")
     assert "سفينة سيارات جديدة" in page and "سفينة حاويات جديدة" not in page
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "index.html",
+        "articles/snn-0a1b2c/index.html",
+        "entities/مصطفى-الكاظمي/page/2/index.html",
+        "archives/2015/07/index.html",
+        "feeds/all.atom.xml",
+        "a//b/index.html",
+        "/search/index.html",
+    ],
+)
+def test_a_pages_relative_root_is_the_one_pelicans_writer_gives(name):
+    from pelican.utils import get_relative_path, path_to_url
+
+    sys.path.insert(0, str(REPO / "plugins"))
+    from incremental import relative_root
+
+    assert relative_root(name) == path_to_url(get_relative_path(name))

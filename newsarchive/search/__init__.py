@@ -11,7 +11,7 @@ DEFAULTS = {
     "SEARCH_CARDS_PER_CHUNK": 8,  # result cards per file
     "SEARCH_SNIPPET_CHARS": 240,  # characters of the snippet passage around the matched words
     "SEARCH_VOCAB_MIN_DF": 2,  # articles a word must be in to be offered as a "did you mean"
-    "SEARCH_INDEX_PROCS": 2,  # processes analysing and writing the changed chunks (forked)
+    "SEARCH_INDEX_PROCS": 2,  # processes analysing the changed chunks (forked)
     "SEARCH_INDEX_BATCH": 1000,  # mean documents in a chunk: a segment, kept while unchanged
     "SEARCH_IN_BACKGROUND": True,  # index and export in a forked process while pages render
 }

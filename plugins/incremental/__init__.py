@@ -6,10 +6,12 @@ the caller that moves the new files into the previous output, or else hard-linke
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
 from collections import ChainMap
+from functools import partial
 from pathlib import Path
 
 from pelican import signals
@@ -17,6 +19,7 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
 
 from newsarchive import timing
+from newsarchive.background import WHILE_WAITING
 from newsarchive.fingerprint import Fingerprinter, code_digest, template_variables
 from newsarchive.pagereuse import PageManifest, keep_file, same_text
 from newsarchive.pagination import stable_pages
@@ -33,6 +36,8 @@ DEFAULTS = {
     "INCREMENTAL_KEPT_LIST_PATH": None,
 }
 REPO = Path(__file__).resolve().parents[2]
+PREPARED: list[Fingerprinter] = []  # this build's, digesting articles ahead of the writer
+PREPARE_BATCH = 200  # articles digested ahead in one piece of waiting time
 
 
 def setting(settings: dict, name: str):
@@ -76,7 +81,7 @@ class IncrementalWriter(Writer):
         self.kept_list = setting(settings, "INCREMENTAL_KEPT_LIST_PATH")
         self.fingerprinter = None  # made on the first page, when the context is complete
         self._variables = {}
-        self._kept: dict[str, Path] = {}
+        self._kept: dict[str, Path | str] = {}
         self._folders: set[str] = set()
         self.rendered = 0
         IncrementalWriter.current = self
@@ -100,7 +105,8 @@ class IncrementalWriter(Writer):
         if self.fingerprinter is None:
             # How this build reuses pages does not change what a page is.
             shown = {k: v for k, v in context.items() if not k.startswith("INCREMENTAL_")}
-            self.fingerprinter = Fingerprinter(self.code + Fingerprinter("").settings(shown))
+            self.fingerprinter = PREPARED.pop() if PREPARED else Fingerprinter("")
+            self.fingerprinter.salt = (self.code + Fingerprinter("").settings(shown)).encode()
         template = ReusingTemplate(template, self)
         front_only = front_only or {}
         items = (kwargs if paginated is None else paginated).get("articles")
@@ -157,7 +163,7 @@ class IncrementalWriter(Writer):
         signals.content_written.send(path, context=local)
         return True
 
-    def _keep(self, name: str, old: Path, path: str) -> None:
+    def _keep(self, name: str, old: Path | str, path: str) -> None:
         """Keep the previous build's file of a page: listed for the caller to leave where it
         is (with INCREMENTAL_KEPT_LIST_PATH), else hard-linked into the output."""
         if self.kept_list:
@@ -214,9 +220,37 @@ def local_context(context, name: str, relative_urls: bool, kwargs: dict) -> Chai
     """The context Pelican's writer gives a page's template, as a view rather than a copy."""
     own = {"localsiteurl": context.get("localsiteurl")}
     if relative_urls:
-        own["SITEURL"] = own["localsiteurl"] = path_to_url(get_relative_path(name))
+        own["SITEURL"] = own["localsiteurl"] = relative_root(name)
     own["output_file"] = name
     return ChainMap(own | kwargs, context)
+
+
+def prepare_articles(generator) -> None:
+    """Have the articles' attributes digested for their pages' fingerprints while the build
+    waits for a stage in another process (the entities'), a few hundred at a time."""
+    if not setting(generator.settings, "INCREMENTAL_ENABLED"):
+        return
+    fingerprinter = Fingerprinter("")  # salted once the writer has the whole context
+    PREPARED[:] = [fingerprinter]
+    articles = generator.articles
+
+    def prepare(start: int) -> None:
+        if PREPARED and PREPARED[0] is fingerprinter:  # not yet taken by the writer
+            fingerprinter.prepare(articles[start : start + PREPARE_BATCH])
+
+    WHILE_WAITING.extend(partial(prepare, s) for s in range(0, len(articles), PREPARE_BATCH))
+
+
+def relative_root(name: str) -> str:
+    """path_to_url(get_relative_path(name)), as Pelican's writer gives it: the same for every
+    page as deep, so made once for each depth instead of splitting each name a folder at a
+    time (1.5 s of 32,000 pages, profiled)."""
+    return _relative_root(sum(1 for part in name.split("/") if part))
+
+
+@functools.cache
+def _relative_root(parts: int) -> str:
+    return path_to_url(get_relative_path("/".join(["x"] * parts)))
 
 
 def get_writer(pelican):
@@ -248,4 +282,5 @@ def save_manifest(pelican) -> None:
 def register() -> None:
     """Wire the incremental writer into Pelican."""
     signals.get_writer.connect(get_writer)
+    signals.article_generator_finalized.connect(prepare_articles)
     signals.finalized.connect(save_manifest)
