@@ -28,14 +28,12 @@ import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import numpy as np
 import orjson
 
 from newsarchive import analyzer
-from newsarchive.background import Background
 from newsarchive.dates import arabic_date
 from newsarchive.memory import release_free_memory
 from newsarchive.search import DEFAULTS
@@ -580,12 +578,6 @@ def export_search(
 def _export_search(
     archive, out_dir, entities, head, shard_kb, cards_per_chunk, snippet_chars, vocab_min_df
 ) -> dict:
-    # What the documents and entities alone give is written in a process of its own, forked
-    # before the terms are merged, beside the terms' export.
-    documents = Background(
-        "search documents",
-        partial(export_documents, out_dir, archive, entities or [], cards_per_chunk, shard_kb),
-    )
     writer = Writer(out_dir)
     stems, exacts = score_postings(archive)
     archive.terms.drop_counts()
@@ -602,34 +594,20 @@ def _export_search(
     del stems, exacts  # written: the positions' export is the next peak
     release_free_memory()
     manifest["posShards"] = export_positions(writer, archive, stem_hash, shard_kb)
+    export_cards(writer, archive, cards_per_chunk, 0)
+    export_texts(writer, archive)
     manifest["passageChars"] = snippet_chars
-    manifest["vocabShards"] = export_vocabulary(writer, archive, shard_kb, vocab_min_df)
-    written, digest, shards = documents.result()
-    writer.written.update(written)
-    writer.digest.update(digest.encode())
-    manifest.update(shards)
+    name_shards, entity_shards = export_entities(writer, archive, entities or [], shard_kb)
+    manifest["facetChunk"], manifest["facetShards"] = export_facets(
+        writer, archive, entities or [], shard_kb
+    )
+    manifest.update(
+        nameShards=name_shards,
+        entityShards=entity_shards,
+        vocabShards=export_vocabulary(writer, archive, shard_kb, vocab_min_df),
+        undated=export_filters(writer, archive),
+    )
     manifest["stamp"] = writer.digest.hexdigest()[:12]
     writer.write("manifest.json", manifest)
     writer.remove_others(DATA_DIRS)
     return manifest
-
-
-def export_documents(
-    out_dir, archive: IndexedArchive, entities: list[dict], cards_per_chunk: int, shard_kb
-) -> tuple[list[str], str, dict]:
-    """Write the files made from the documents and entities alone (result cards, texts, name
-    completion, entity documents, facets, filters); return the files written, their digest,
-    and their manifest entries."""
-    writer = Writer(out_dir)
-    export_cards(writer, archive, cards_per_chunk, 0)
-    export_texts(writer, archive)
-    name_shards, entity_shards = export_entities(writer, archive, entities, shard_kb)
-    facet_chunk, facet_shards = export_facets(writer, archive, entities, shard_kb)
-    shards = {
-        "nameShards": name_shards,
-        "entityShards": entity_shards,
-        "facetChunk": facet_chunk,
-        "facetShards": facet_shards,
-        "undated": export_filters(writer, archive),
-    }
-    return sorted(writer.written), writer.digest.hexdigest(), shards

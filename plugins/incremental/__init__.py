@@ -6,12 +6,11 @@ the caller that moves the new files into the previous output, or else hard-linke
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import os
 from collections import ChainMap
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 from pelican import signals
@@ -248,7 +247,7 @@ def relative_root(name: str) -> str:
     return _relative_root(sum(1 for part in name.split("/") if part))
 
 
-@functools.cache
+@cache
 def _relative_root(parts: int) -> str:
     return path_to_url(get_relative_path("/".join(["x"] * parts)))
 
