@@ -156,7 +156,7 @@ def our_rate(records: list[dict], folder: Path, procs: int = 1) -> float:
     """Articles/s of newsarchive.search.index.build_index (analysis included)."""
     docs = number_documents(records)
     started = time.perf_counter()
-    build_index(docs, folder, procs=procs)
+    build_index(docs, folder, procs=procs).finish()
     return len(records) / (time.perf_counter() - started)
 
 

@@ -360,20 +360,6 @@ def build_index(
     procs: int = DEFAULTS["SEARCH_INDEX_PROCS"],
     batch: int = DEFAULTS["SEARCH_INDEX_BATCH"],
 ) -> IndexedArchive:
-    """Make index_dir the Whoosh index of the numbered docs and return their terms."""
-    archive = start_index(docs, index_dir, title_boost, entity_boost, procs, batch)
-    archive.finish()
-    return archive
-
-
-def start_index(
-    docs: list[SearchDoc],
-    index_dir: Path | str,
-    title_boost: float = DEFAULTS["SEARCH_TITLE_BOOST"],
-    entity_boost: float = DEFAULTS["SEARCH_ENTITY_BOOST"],
-    procs: int = DEFAULTS["SEARCH_INDEX_PROCS"],
-    batch: int = DEFAULTS["SEARCH_INDEX_BATCH"],
-) -> IndexedArchive:
     """Analyse the numbered docs and start writing their Whoosh index in index_dir; return
     their terms. The index is complete once the archive's finish() has returned.
 
@@ -402,8 +388,8 @@ def start_index(
     todo = [(a, b, key) for (a, b), key in zip(bounds, keys, strict=True) if key not in done]
     todo_docs = sum(b - a for a, b, _ in todo)
     # A few chunks' segments (a rebuild's) are written beside the export; a whole index's in the
-    # processes that analyse them, each of which ends after its chunk: one process writing
-    # them all beside the export grew to 2.3 GB at 30,100 articles, against 1.7 GB.
+    # processes that analyse them, each ending after its chunk: a full build's search stage is
+    # not what the build waits for, and its export is the build's peak of memory.
     beside = todo_docs <= len(docs) * BESIDE_MAX_SHARE
 
     def index_chunk(chunk: tuple[int, int, str]) -> None:

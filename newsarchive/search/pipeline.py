@@ -9,7 +9,7 @@ from newsarchive.memory import map_large_blocks
 from newsarchive.search import DEFAULTS
 from newsarchive.search.documents import number_documents
 from newsarchive.search.export import export_search
-from newsarchive.search.index import start_index
+from newsarchive.search.index import build_index
 
 
 def build_search(
@@ -28,7 +28,7 @@ def build_search(
     map_large_blocks()  # the analysis and export work in large numpy arrays
     started = time.perf_counter()
     docs = number_documents(records)
-    archive = start_index(
+    archive = build_index(
         docs,
         index_dir,
         title_boost=opts["SEARCH_TITLE_BOOST"],
