@@ -9,9 +9,13 @@ import sys
 
 import pytest
 from conftest import FIXTURE_CONTENT, REPO
+from pelican.utils import get_relative_path, path_to_url
 from test_build import digest_tree
 
 from newsarchive.build import build_site
+
+sys.path.insert(0, str(REPO / "plugins"))
+from incremental import relative_root  # noqa: E402
 
 NEW_ARTICLE = """Title: وصول سفينة جديدة إلى ميناء جدة الإسلامي
 Date: 2015-07-23
@@ -140,9 +144,4 @@ def test_an_article_edited_right_after_a_build_is_read_again(tmp_path):
     ],
 )
 def test_a_pages_relative_root_is_the_one_pelicans_writer_gives(name):
-    from pelican.utils import get_relative_path, path_to_url
-
-    sys.path.insert(0, str(REPO / "plugins"))
-    from incremental import relative_root
-
     assert relative_root(name) == path_to_url(get_relative_path(name))

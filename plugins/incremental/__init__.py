@@ -36,6 +36,7 @@ DEFAULTS = {
 }
 REPO = Path(__file__).resolve().parents[2]
 PREPARED: list[Fingerprinter] = []  # this build's, digesting articles ahead of the writer
+QUEUED: list = []  # its pieces of work queued in WHILE_WAITING
 PREPARE_BATCH = 200  # articles digested ahead in one piece of waiting time
 
 
@@ -104,7 +105,7 @@ class IncrementalWriter(Writer):
         if self.fingerprinter is None:
             # How this build reuses pages does not change what a page is.
             shown = {k: v for k, v in context.items() if not k.startswith("INCREMENTAL_")}
-            self.fingerprinter = PREPARED.pop() if PREPARED else Fingerprinter("")
+            self.fingerprinter = take_prepared()
             self.fingerprinter.salt = (self.code + Fingerprinter("").settings(shown)).encode()
         template = ReusingTemplate(template, self)
         front_only = front_only or {}
@@ -229,15 +230,23 @@ def prepare_articles(generator) -> None:
     waits for a stage in another process (the entities'), a few hundred at a time."""
     if not setting(generator.settings, "INCREMENTAL_ENABLED"):
         return
+    take_prepared()  # an earlier build's, in this process, that never got to its pages
     fingerprinter = Fingerprinter("")  # salted once the writer has the whole context
-    PREPARED[:] = [fingerprinter]
+    PREPARED.append(fingerprinter)
     articles = generator.articles
+    for start in range(0, len(articles), PREPARE_BATCH):
+        QUEUED.append(partial(fingerprinter.prepare, articles[start : start + PREPARE_BATCH]))
+    WHILE_WAITING.extend(QUEUED)
 
-    def prepare(start: int) -> None:
-        if PREPARED and PREPARED[0] is fingerprinter:  # not yet taken by the writer
-            fingerprinter.prepare(articles[start : start + PREPARE_BATCH])
 
-    WHILE_WAITING.extend(partial(prepare, s) for s in range(0, len(articles), PREPARE_BATCH))
+def take_prepared() -> Fingerprinter:
+    """This build's fingerprinter, with what it digested ahead; what it did not get to is
+    left to the pages."""
+    for task in QUEUED:
+        if task in WHILE_WAITING:
+            WHILE_WAITING.remove(task)
+    QUEUED.clear()
+    return PREPARED.pop() if PREPARED else Fingerprinter("")
 
 
 def relative_root(name: str) -> str:
