@@ -1,6 +1,7 @@
 """Pelican settings for the Arabic news archive (development build)."""
 
 from newsarchive.dates import arabic_date, arabic_month_year
+from newsarchive.listentries import listed_entry
 
 SITENAME = "أرشيف الأخبار"
 SITESUBTITLE = "أرشيف عربي للأخبار بأسماء الأعلام والأماكن والمؤسسات"
@@ -89,6 +90,8 @@ DIRECT_TEMPLATES = ["index", "archives", "categories", "authors", "search", "404
 SEARCH_SAVE_AS = "search/index.html"
 
 JINJA_FILTERS = {"arabic_date": arabic_date, "arabic_month_year": arabic_month_year}
+# A listing entry is rendered once per article, whatever page lists it.
+JINJA_GLOBALS = {"listed_entry": listed_entry}
 
 SITEMAP = {
     "format": "xml",

@@ -30,8 +30,11 @@ class CountingTagger:
         self.calls = 0
 
     def tag_text(self, text):
-        self.calls += 1
-        return self.tagger.tag_text(text)
+        return self.tag_texts([text])[0]
+
+    def tag_texts(self, texts):
+        self.calls += len(texts)
+        return self.tagger.tag_texts(texts)
 
 
 def timed(label: str, run, baseline: float | None = None) -> float:

@@ -21,7 +21,7 @@ from newsarchive.entities.linking import LocalEntity, link_mentions
 from newsarchive.entities.names import entity_path, entity_slug, name_key
 from newsarchive.entities.pipeline import ArticleInput, build_catalog
 from newsarchive.entities.policy import Policy
-from newsarchive.entities.tagging import CachedTagger, chunks, tag_chunked
+from newsarchive.entities.tagging import CachedTagger, batch_tagger, chunks, tag_chunked
 from newsarchive.ner import Mention
 
 ALIASES = load_aliases()
@@ -499,7 +499,7 @@ def test_huge_article_is_tagged_in_bounded_chunks_with_right_offsets():
     text = sentence * (100_000 // len(sentence.split()) + 1)  # over 100,000 words
     assert len(text.split()) >= 100_000
     spy = SpyTagger()
-    found = tag_chunked(spy.tag_text, text, max_chars=len(text))
+    (found,) = tag_chunked(batch_tagger(spy), [text], max_chars=len(text))
     assert max(len(c) for c in spy.calls) <= 4000
     assert len(found) == text.count("بغداد")
     assert all(text[m.start : m.end] == "بغداد" for m in found)
@@ -508,7 +508,7 @@ def test_huge_article_is_tagged_in_bounded_chunks_with_right_offsets():
 def test_max_chars_caps_the_tagged_text():
     text = "وصل الوفد إلى بغداد. " * 50_000
     spy = SpyTagger()
-    tag_chunked(spy.tag_text, text, max_chars=10_000)
+    tag_chunked(batch_tagger(spy), [text], max_chars=10_000)
     assert sum(len(c) for c in spy.calls) <= 10_000
 
 

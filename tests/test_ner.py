@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import shared_path
 
@@ -42,6 +43,31 @@ def test_strong_attributes_match_pycrfsuites_own_reading_of_the_model(tagger, mi
     expected = {a for a, w in strongest.items() if w >= min_weight}
     assert expected  # the committed model has features
     assert strong_attributes(tagger._crf, min_weight) == expected
+
+
+FIXTURE_TEXTS = sorted((REPO / "tests" / "fixtures" / "content").glob("*.txt"))
+SHORT_SENTENCES = ["بغداد", "زار ماكرون", "قال الرئيس جورج بوش في واشنطن .", "Reuters: ok 2024"]
+
+
+@pytest.mark.parametrize("text", [*(p.name for p in FIXTURE_TEXTS), *SHORT_SENTENCES])
+def test_batch_decoding_gives_crfsuites_own_tags_and_marginals(tagger, text):
+    """The numpy decoder, over sentences of every length at once, is crfsuite's CRF exactly."""
+    path = REPO / "tests" / "fixtures" / "content" / text
+    raw = path.read_text(encoding="utf-8") if path.suffix == ".txt" else text
+    token_lists = [[token for token, _, _ in s] for s in sentences(raw)]
+    assert token_lists
+    tags, marginals = tagger._decode(token_lists)
+    crf, labels = tagger._crf, tagger.decoder.labels
+    for tokens, found, probabilities in zip(token_lists, tags, marginals, strict=True):
+        crf.set(tagger.features.sentence(tokens))
+        assert found == crf.tag()
+        expected = [[crf.marginal(label, i) for label in labels] for i in range(len(tokens))]
+        assert np.allclose(probabilities, expected, rtol=0, atol=1e-9)
+
+
+def test_texts_tagged_together_are_tagged_as_one_by_one(tagger):
+    texts = [p.read_text(encoding="utf-8") for p in FIXTURE_TEXTS] + SHORT_SENTENCES + [""]
+    assert tagger.tag_texts(texts) == [tagger.tag_text(text) for text in texts]
 
 
 @pytest.mark.parametrize(

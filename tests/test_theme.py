@@ -247,6 +247,37 @@ def test_news_count_agrees_in_arabic(count, words):
     assert str(macros.news_count(count)).strip() == words
 
 
+def test_an_entry_made_once_links_from_each_pages_depth_and_stays_escaped():
+    from types import SimpleNamespace
+
+    from jinja2 import Environment, FileSystemLoader
+
+    from newsarchive.dates import arabic_date
+    from newsarchive.listentries import listed_entry
+
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
+    env.filters["arabic_date"] = arabic_date
+    env.globals["listed_entry"] = listed_entry
+    page = env.from_string(
+        '{% import "_macros.html" as m with context %}{{ m.article_list(articles, 3) }}'
+    )
+    article = SimpleNamespace(
+        url="articles/a/",
+        title="<b>زيارة</b>",
+        undated=True,
+        source="وكالة & شركاه",
+        source_url="sources/w/",
+        metadata={"plaintext": "نص <script>"},
+    )
+    shallow = page.render(articles=[article], SITEURL="..")
+    deep = page.render(articles=[article], SITEURL="../../..")
+    assert 'href="../articles/a/"' in shallow and 'href="../sources/w/"' in shallow
+    assert 'href="../../../articles/a/"' in deep and 'href="../../../sources/w/"' in deep
+    for html in (shallow, deep):
+        assert "&lt;b&gt;زيارة&lt;/b&gt;" in html and "&lt;script&gt;" in html
+        assert "وكالة &amp; شركاه" in html and "<h3" in html
+
+
 @pytest.fixture(scope="module")
 def paged_site(tmp_path_factory) -> Path:
     """The fixture site built with one article a page, to exercise pagination."""

@@ -44,11 +44,16 @@ class LazyTagger:
         self._tagger = None
 
     def tag_text(self, text: str):
+        """Mentions in one text."""
+        return self.tag_texts([text])[0]
+
+    def tag_texts(self, texts: list[str]):
+        """Mentions in each text, decoded together."""
         if self._tagger is None:
             from newsarchive.ner.tagger import Tagger
 
             self._tagger = Tagger.load(self.model_path)
-        return self._tagger.tag_text(text)
+        return self._tagger.tag_texts(texts)
 
 
 def load_tagger():

@@ -287,6 +287,8 @@ class FeatureExtractor:
             for word in words:
                 self._stem_marks[word] = self._stem_marks.get(word, 0) | bit
         self.cache: dict[str, WordInfo] = {}
+        # Words new to the cache since take_new_words(), with a model's known attributes only.
+        self._new_words: dict[str, WordInfo] = {}
         self._known: set[str] | None = None
         self._index: KnownIndex | None = None
 
@@ -303,6 +305,7 @@ class FeatureExtractor:
         self._known = attributes
         self._index = None if attributes is None else KnownIndex(attributes)
         self.cache.clear()
+        self._new_words = {}
 
     def _cluster(self, stems: list[str]) -> tuple[str, ...] | None:
         for stem in stems:
@@ -361,7 +364,14 @@ class FeatureExtractor:
             norm,
         )
         self.cache[word] = result
+        if self._index is not None:
+            self._new_words[word] = result
         return result
+
+    def take_new_words(self) -> dict[str, WordInfo]:
+        """The words first seen since the last call (form -> WordInfo)."""
+        new, self._new_words = self._new_words, {}
+        return new
 
     @staticmethod
     def _all_features(
@@ -449,6 +459,59 @@ class FeatureExtractor:
 
     def sentence(self, tokens: list[str]) -> list[list[str]]:
         """Attribute lists for each token of a sentence."""
+        if self.known is None:
+            words, norms, phrase_tags = self._words(tokens)
+            return [self._row(words, norms, phrase_tags, i) for i in range(len(tokens))]
+        words, extras = self.parts(tokens)
+        # Each token's neighbour views, shifted into place; sentence edges see BOS/EOS or nothing.
+        views_2 = chain(([], []), map(_SEEN_AFTER2, words))
+        views_1 = chain((_BOS,), map(_SEEN_AFTER1, words))
+        views1 = chain(map(_SEEN_BEFORE1, words[1:]), (_EOS,))
+        views2 = chain(map(_SEEN_BEFORE2, words[2:]), ([], []))
+        return [
+            [*word.feats, *v_2, *v_1, *v1, *v2, *more]
+            for word, v_2, v_1, v1, v2, more in zip(
+                words, views_2, views_1, views1, views2, extras, strict=False
+            )  # views_2 runs two past the end: zip stops with the words
+        ]
+
+    def parts(self, tokens: list[str]) -> tuple[list[WordInfo], list[list[bytes]]]:
+        """A sentence's words, and each token's attributes beyond its word's and its neighbours'
+        views (phrase matches, known word pairs); with a model's known attributes only."""
+        words, norms, phrase_tags = self._words(tokens)
+        known = self.known
+        # Known bigrams by (left, right): tuples of cached strings hash without building the
+        # attribute string, which is rarely one the model has a weight for.
+        before, after = self._index.bigrams_before, self._index.bigrams_after
+        has_phrases = any(phrase_tags)
+        extras = (
+            [[t.encode() for t in tags] for tags in phrase_tags]
+            if has_phrases
+            else [[] for _ in words]
+        )
+        for more, left, pair, right in zip(
+            extras, chain(("^",), norms), norms, chain(norms[1:], ("$",)), strict=False
+        ):
+            bigram = before.get((left, pair))
+            if bigram:
+                more.append(bigram)
+            bigram = after.get((pair, right))
+            if bigram:
+                more.append(bigram)
+        if has_phrases:
+            # Phrase matches seen from the next and previous token (rare: only kept weights).
+            last = len(tokens) - 1
+            for i, tags in enumerate(phrase_tags):
+                if not tags:
+                    continue
+                if i < last:
+                    extras[i + 1] += [a.encode() for a in ("-1:" + t for t in tags) if a in known]
+                if i:
+                    extras[i - 1] += [a.encode() for a in ("1:" + t for t in tags) if a in known]
+        return words, extras
+
+    def _words(self, tokens: list[str]) -> tuple[list[WordInfo], list[str], list]:
+        """A sentence's words, their normalised forms and their phrase-match features."""
         cache = self.cache
         new_word = self._new_word
         words = list(map(cache.get, tokens))
@@ -476,47 +539,7 @@ class FeatureExtractor:
                 "lex",
                 phrase_tags,
             )
-        n = len(tokens)
-        last = n - 1
-        known = self.known
-        if known is None:
-            return [self._row(words, norms, phrase_tags, i) for i in range(n)]
-        # Known bigrams by (left, right): tuples of cached strings hash without building the
-        # attribute string, which is rarely one the model has a weight for.
-        before, after = self._index.bigrams_before, self._index.bigrams_after
-        has_phrases = any(phrase_tags)
-        own_tags = (
-            [[t.encode() for t in tags] for tags in phrase_tags] if has_phrases else phrase_tags
-        )
-        # Each token's neighbour views, shifted into place; sentence edges see BOS/EOS or nothing.
-        views_2 = chain(([], []), map(_SEEN_AFTER2, words))
-        views_1 = chain((_BOS,), map(_SEEN_AFTER1, words))
-        views1 = chain(map(_SEEN_BEFORE1, words[1:]), (_EOS,))
-        views2 = chain(map(_SEEN_BEFORE2, words[2:]), ([], []))
-        lefts = chain(("^",), norms)
-        rights = chain(norms[1:], ("$",))
-        out = []
-        for word, tags, v_2, v_1, v1, v2, left, norm, right in zip(
-            words, own_tags, views_2, views_1, views1, views2, lefts, norms, rights, strict=False
-        ):  # views_2 runs two past the end: zip stops with the words
-            row = [*word.feats, *tags, *v_2, *v_1, *v1, *v2]
-            bigram = before.get((left, norm))
-            if bigram:
-                row.append(bigram)
-            bigram = after.get((norm, right))
-            if bigram:
-                row.append(bigram)
-            out.append(row)
-        if has_phrases:
-            # Phrase matches seen from the next and previous token (rare: only kept weights).
-            for i, tags in enumerate(phrase_tags):
-                if not tags:
-                    continue
-                if i < last:
-                    out[i + 1] += [a.encode() for a in ("-1:" + t for t in tags) if a in known]
-                if i:
-                    out[i - 1] += [a.encode() for a in ("1:" + t for t in tags) if a in known]
-        return out
+        return words, norms, phrase_tags
 
     @staticmethod
     def _row(
