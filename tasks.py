@@ -99,15 +99,17 @@ def review_tags(c, file, n=50, all=False):
         "limit": "results to show",
         "all": "show every result",
         "json": "print the result as JSON on the last line",
+        "cache": "the build's cache folder, which holds the Whoosh index (default: cache/ beside "
+        "the output)",
     }
 )
-def search(c, query, output="output", engine="static", limit=10, all=False, json=False):
+def search(c, query, output="output", engine="static", limit=10, all=False, json=False, cache=""):
     """Search a built site from the command line, with the static client or the Whoosh index."""
     import json as json_module
 
     from newsarchive.search.cli import format_results, run_search
 
-    found = run_search(query, output, engine, None if all else int(limit))
+    found = run_search(query, output, engine, None if all else int(limit), cache=cache or None)
     print(json_module.dumps(found, ensure_ascii=False) if json else format_results(found))
 
 

@@ -9,8 +9,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import shared_path
+from conftest import FIXTURE_CONTENT, shared_path
 
+from newsarchive.build import build_site
 from newsarchive.search.cli import run_search
 from newsarchive.search.pipeline import build_search, default_index_dir
 
@@ -97,7 +98,7 @@ def corpus_site(tmp_path_factory) -> Path:
             if len(records) == CORPUS_ARTICLES:
                 break
     output = tmp_path_factory.mktemp("corpus-site") / "output"
-    build_search(records, output / "search", default_index_dir(output))
+    build_search(records, output / "search", default_index_dir(output.parent / "cache"))
     return output
 
 
@@ -118,6 +119,15 @@ def test_corpus_engines_agree_beyond_the_first_page(corpus_site):
     static, whoosh = both("في", corpus_site, limit=None)
     assert static["total"] > 100  # past the best-first head kept in the dictionary shard
     assert [r["id"] for r in static["results"]] == [r["id"] for r in whoosh["results"]]
+
+
+def test_the_whoosh_index_is_kept_in_the_builds_cache_folder(tmp_path):
+    cache = tmp_path / "elsewhere" / "cache"
+    build_site(FIXTURE_CONTENT, tmp_path / "site", CACHE_PATH=str(cache))
+    assert (cache / "search-index").is_dir()
+    assert not (tmp_path / "cache").exists()
+    found = run_search("العراق", tmp_path / "site", "whoosh", cache=cache)
+    assert found["total"] > 0
 
 
 def test_plugin_writes_the_page_the_files_and_the_whoosh_index(built_site):

@@ -81,7 +81,8 @@ ENTITIES = [
 
 def build(tmp_path: Path, extra: int = 0, **options) -> Path:
     output = tmp_path / "output"
-    build_search(records(extra), output / "search", default_index_dir(output), ENTITIES, options)
+    index = default_index_dir(output.parent / "cache")
+    build_search(records(extra), output / "search", index, ENTITIES, options)
     return output
 
 
@@ -181,7 +182,7 @@ def one_and_many_segments(tmp_path_factory) -> list[Path]:
 
 @pytest.mark.parametrize("query", ["العراق", "في الخبر", '"ولي العهد"', '"الخبر رقم"'])
 def test_index_written_in_chunks_ranks_as_one_segment(one_and_many_segments, query):
-    one, many = (default_index_dir(output) for output in one_and_many_segments)
+    one, many = (default_index_dir(output.parent / "cache") for output in one_and_many_segments)
     assert len(open_index(one)._segments()) == 1
     assert len(open_index(many)._segments()) > 5
     ranked = [[(r.id, r.score, r.exact) for r in whoosh_search(ix, query)] for ix in (one, many)]
@@ -282,7 +283,9 @@ def test_indexing_in_parts_gives_the_same_files(tmp_path, monkeypatch, split):
     parts = {"SEARCH_INDEX_PROCS": 2} if split == "processes" else {"SEARCH_INDEX_BATCH": 7}
     two = build(tmp_path / "two", extra=30, **{"SEARCH_INDEX_PROCS": 1, **parts})
     if split == "batches":
-        assert len(open_index(default_index_dir(two))._segments()) > 2  # 36 articles, ~7 a chunk
+        assert (
+            len(open_index(default_index_dir(two.parent / "cache"))._segments()) > 2
+        )  # 36 articles, ~7 a chunk
     files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
     for name in files:

@@ -3,7 +3,7 @@
 # Every SEARCH_* setting with its default, in one place (the plugin reads them from here).
 DEFAULTS = {
     "SEARCH_OUTPUT_DIR": "search",  # folder under OUTPUT_PATH for the static files
-    "SEARCH_INDEX_PATH": None,  # Whoosh index folder; None: <OUTPUT_PATH>/../cache/search-index
+    "SEARCH_INDEX_PATH": None,  # Whoosh index folder; None: <CACHE_PATH>/search-index
     "SEARCH_TITLE_BOOST": 3.0,  # BM25F weight of a term in the title
     "SEARCH_ENTITY_BOOST": 2.0,  # BM25F weight of a term in an entity name of the article
     "SEARCH_HEAD_SIZE": 100,  # postings kept per term in its dictionary shard, best first

@@ -39,12 +39,15 @@ def run_search(
     engine: str = "static",
     limit: int | None = 10,
     index: Path | str | None = None,
+    cache: Path | str | None = None,
 ) -> dict:
-    """One query on the built site in output with the named engine ("static" or "whoosh")."""
+    """One query on the built site in output with the named engine ("static" or "whoosh"); the
+    Whoosh index is the one in cache (default: the cache folder beside the output)."""
     if engine == "static":
         return static_search(query, output, limit)
     if engine == "whoosh":
-        return whoosh_results(query, index or default_index_dir(output), limit)
+        cache = cache or Path(output).resolve().parent / "cache"
+        return whoosh_results(query, index or default_index_dir(cache), limit)
     raise ValueError(f"unknown engine {engine!r}: use static or whoosh")
 
 

@@ -57,6 +57,6 @@ def build_search(
     return manifest
 
 
-def default_index_dir(output_path: Path | str) -> Path:
-    """Where the Whoosh index lives when SEARCH_INDEX_PATH is unset: beside the output folder."""
-    return Path(output_path).resolve().parent / "cache" / "search-index"
+def default_index_dir(cache_path: Path | str) -> Path:
+    """Where the Whoosh index lives when SEARCH_INDEX_PATH is unset: in the build's cache."""
+    return Path(cache_path).resolve() / "search-index"

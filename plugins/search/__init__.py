@@ -76,7 +76,7 @@ def index_articles(generators) -> None:
 def search_stage(records: list[dict], entities, options: dict, settings: dict) -> dict:
     """Build or reuse the index and the static files, and link the files into the output."""
     output = Path(settings["OUTPUT_PATH"])
-    index_dir = setting(settings, "SEARCH_INDEX_PATH") or default_index_dir(output)
+    index_dir = setting(settings, "SEARCH_INDEX_PATH") or default_index_dir(settings["CACHE_PATH"])
     # Unchanged articles, entities, options and code: the previous index and files still hold.
     # The options that only say how the files are built are left out.
     shaping = {k: v for k, v in options.items() if k not in HOW_OPTIONS}
