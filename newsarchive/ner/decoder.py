@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import struct
 from itertools import chain, compress, count
+from operator import attrgetter
 
 import numpy as np
 
@@ -25,7 +26,12 @@ _NUMBERED = re.compile(r"^ +(\d+): (.*)$", re.M)  # "   12: w=قال" in crfsuit
 GROUP = 256
 # Rows of the word tables: zeros, the BOS attribute as the next token sees it, then EOS.
 ZERO, BOS, EOS = 0, 1, 2
-_TABLES = 5  # a word's own weights, then as seen from offsets +2, +1, -1, -2 (see features)
+# A word's attributes in each table: its own, then as the tokens two and one after it, and one
+# and two before it, see it (WordInfo's views).
+_VIEWS = tuple(
+    map(attrgetter, ("feats", "seen_after2", "seen_after1", "seen_before1", "seen_before2"))
+)
+_TABLES = len(_VIEWS)
 
 
 def _section(dump: str, name: str) -> dict[str, int]:
@@ -48,7 +54,8 @@ def read_weights(
     if chunk != b"FEAT":
         raise ValueError("crfsuite model without its feature chunk")
     features = np.frombuffer(model, dtype=_FEATURE, count=count, offset=offset + 12)
-    labels = sorted(_section(dump, "LABELS"), key=_section(dump, "LABELS").get)
+    numbered = _section(dump, "LABELS")
+    labels = sorted(numbered, key=numbered.get)
     attributes = {a.encode(): n for a, n in _section(dump, "ATTRIBUTES").items()}
     if len(labels) != n_labels or len(attributes) != n_attributes:
         raise ValueError("crfsuite model and dump disagree")
@@ -98,15 +105,8 @@ class BatchDecoder:
             self.tables = grown
         for n, (form, _) in enumerate(new):
             self.rows[form] = first + n
-        views = (
-            lambda i: i.feats,
-            lambda i: i.seen_after2,
-            lambda i: i.seen_after1,
-            lambda i: i.seen_before1,
-            lambda i: i.seen_before2,
-        )
         get = self.attributes.get  # a feature extractor's attributes are the model's
-        for table, view in enumerate(views):
+        for table, view in enumerate(_VIEWS):
             # Each word's attribute numbers, then the zero row: no word's list is empty, which
             # add.reduceat needs.
             ids, starts = [], []
