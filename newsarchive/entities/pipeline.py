@@ -17,7 +17,7 @@ from newsarchive.entities.linkcache import LinkCache
 from newsarchive.entities.policy import Policy
 from newsarchive.entities.tagging import CachedTagger, article_text, model_version
 from newsarchive.fingerprint import Fingerprinter, code_digest
-from newsarchive.memory import release_free_memory
+from newsarchive.memory import map_large_blocks, release_free_memory
 from newsarchive.ner import Mention
 
 log = logging.getLogger(__name__)
@@ -75,6 +75,9 @@ def tag_articles(
     """Mentions of every text by id, through the cache, which is saved and then let go."""
     cache = TagCache(cache_folder, model_version(tagger)) if cache_folder else None
     cached = CachedTagger(tagger, cache, max_chars)
+    # The tagger decodes in numpy arrays of a few MB a batch: freed, they go back to the system
+    # at once instead of staying in each tagging process's heap (30 MB of 290 in one).
+    map_large_blocks()
     mentions = cached.tag_many(texts, procs)
     timing.note("articles tagged", cached.tagged)
     if cache:

@@ -24,14 +24,13 @@ _HEADER = struct.Struct("<4sI4sIIIIIIIII")  # magic, size, type, version, counts
 _NUMBERED = re.compile(r"^ +(\d+): (.*)$", re.M)  # "   12: w=قال" in crfsuite's dump
 # Sentences decoded together: more means fewer numpy calls, each over more rows.
 GROUP = 256
-# Rows of the word tables: zeros, the BOS attribute as the next token sees it, then EOS.
+# Word rows (self.rows) of no word, of the BOS mark before a sentence and the EOS mark after it.
 ZERO, BOS, EOS = 0, 1, 2
-# A word's attributes in each table: its own, then as the tokens two and one after it, and one
+# A word's attributes in each view: its own, then as the tokens two and one after it, and one
 # and two before it, see it (WordInfo's views).
 _VIEWS = tuple(
     map(attrgetter, ("feats", "seen_after2", "seen_after1", "seen_before1", "seen_before2"))
 )
-_TABLES = len(_VIEWS)
 
 
 def _section(dump: str, name: str) -> dict[str, int]:
@@ -78,43 +77,63 @@ class BatchDecoder:
 
     def clear(self) -> None:
         """Forget the words' summed weights (the feature extractor forgot their features)."""
-        n_labels = len(self.labels)
-        self.rows: dict[str, int] = {}
-        self.tables = np.zeros((_TABLES, 1024, n_labels))
-        self.tables[2, BOS] = self._sum([b"BOS"])
-        self.tables[3, EOS] = self._sum([b"EOS"])
-        self._used = EOS + 1
+        self.rows: dict[str, int] = {}  # word form -> its row of self.index
+        # A word's row of self.weights in each view. Words share the rows of views with the same
+        # attributes: the views from two tokens away have 2,000 distinct lists for 110,000
+        # words, those from the next token 25,000.
+        self.index = np.zeros((1024, len(_VIEWS)), dtype=np.int32)
+        self.weights = np.zeros((1024, len(self.labels)))  # summed weights; row 0: none
+        self._shared: dict[tuple, int] = {}  # (view, attributes) -> row of self.weights
+        self._words = self._rows = 1
+        for word, view, mark in ((BOS, 2, b"BOS"), (EOS, 3, b"EOS")):
+            self.index[word, view] = self._new_rows(view, [[mark]])[0]
+        self._words = EOS + 1
 
     def _ids(self, attributes) -> list[int]:
         get = self.attributes.get
         return [n for n in map(get, attributes) if n is not None]
 
-    def _sum(self, attributes) -> np.ndarray:
-        return self.state[self._ids(attributes)].sum(0)
+    def _new_rows(self, view: int, lists: list) -> list[int]:
+        """Rows of self.weights holding the summed weights of attribute lists seen from a view;
+        a neighbour's view shares the row of the same list, a word's own view does not (most
+        differ, and keys would cost more than rows)."""
+        shared, found, new = self._shared, [], []
+        for attributes in lists:
+            key = (view, tuple(attributes)) if view else None
+            row = shared.get(key) if view else None
+            if row is None:
+                row = self._rows + len(new)
+                new.append(attributes)
+                if view:
+                    shared[key] = row
+            found.append(row)
+        if new:
+            self.weights = _fitted(self.weights, self._rows + len(new))
+            ids, starts = [], []
+            for attributes in new:
+                # Each list, then the zero row: none is empty, which add.reduceat needs.
+                starts.append(len(ids))
+                ids += self._ids(attributes)
+                ids.append(self.none)
+            self.weights[self._rows : self._rows + len(new)] = np.add.reduceat(
+                self.state[ids], starts
+            )
+            self._rows += len(new)
+        return found
 
     def add_words(self, words: dict) -> None:
-        """Sum the weights of new words (form -> WordInfo), each table in one numpy call."""
+        """Sum the weights of new words' views (form -> WordInfo)."""
         new = [(form, info) for form, info in words.items() if form not in self.rows]
         if not new:
             return
-        first = self._used
-        self._used += len(new)
-        while self._used > self.tables.shape[1]:
-            grown = np.zeros((_TABLES, 2 * self.tables.shape[1], len(self.labels)))
-            grown[:, : self.tables.shape[1]] = self.tables
-            self.tables = grown
+        first = self._words
+        self._words += len(new)
+        self.index = _fitted(self.index, self._words)
         for n, (form, _) in enumerate(new):
             self.rows[form] = first + n
-        get = self.attributes.get  # a feature extractor's attributes are the model's
-        for table, view in enumerate(_VIEWS):
-            # Each word's attribute numbers, then the zero row: no word's list is empty, which
-            # add.reduceat needs.
-            ids, starts = [], []
-            for _, info in new:
-                starts.append(len(ids))
-                ids += map(get, view(info))
-                ids.append(self.none)
-            self.tables[table, first : self._used] = np.add.reduceat(self.state[ids], starts)
+        for view, attributes in enumerate(_VIEWS):
+            rows = self._new_rows(view, [attributes(info) for _, info in new])
+            self.index[first : self._words, view] = rows
 
     def scores(self, sentences: list[list[str]], extras: list[list[list[bytes]]]) -> np.ndarray:
         """Label scores of every token of the sentences, one row per token in order; extras
@@ -129,10 +148,11 @@ class BatchDecoder:
             after1 += ([BOS] + ids)[:n]
             before1 += ids[1:] + [EOS]
             before2 += (ids[2:] + [ZERO, ZERO])[:n]
-        tables = self.tables
-        found = tables[0, own] + tables[1, after2] + tables[2, after1]
-        found += tables[3, before1]
-        found += tables[4, before2]
+        index, weights = self.index, self.weights
+        found = weights[index[own, 0]] + weights[index[after2, 1]]
+        found += weights[index[after1, 2]]
+        found += weights[index[before1, 3]]
+        found += weights[index[before2, 4]]
         more = list(chain.from_iterable(extras))
         at, attributes = [], []
         for token in compress(count(), more):  # the few tokens with more attributes
@@ -211,3 +231,12 @@ class BatchDecoder:
             backward[:, t - 1] = beta
         joint = forward * backward
         return joint / joint.sum(2, keepdims=True)
+
+
+def _fitted(array: np.ndarray, rows: int) -> np.ndarray:
+    """The array, or a copy twice as long or more, holding at least rows rows."""
+    if rows <= len(array):
+        return array
+    grown = np.zeros((max(rows, 2 * len(array)), *array.shape[1:]), dtype=array.dtype)
+    grown[: len(array)] = array
+    return grown

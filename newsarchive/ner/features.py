@@ -70,8 +70,9 @@ def _seconds(tables: dict[str, dict[tuple[str, ...], str]]) -> dict[str, frozens
 class WordInfo(NamedTuple):
     """What the extractor memoises per word form."""
 
-    feats: list[str]
-    context: dict[int, list[str]]  # the word's features as seen from each neighbour offset
+    # None in the cache once handed to the tagger's decoder (take_new_words).
+    feats: list[str] | None
+    context: dict[int, list[str]] | None  # the word's features as seen from each neighbour offset
     stems: list[str]  # normalised form, then forms without clitics: lookup keys
     gz_firsts: list[str]  # keys that start a gazetteer phrase
     lex_firsts: list[str]  # keys that start a training-lexicon phrase
@@ -83,6 +84,7 @@ class WordInfo(NamedTuple):
     norm: str  # stems[0]
 
 
+_NO_VIEWS = dict.fromkeys(("seen_after2", "seen_after1", "seen_before1", "seen_before2"))
 _SEEN_AFTER2 = attrgetter("seen_after2")
 _SEEN_AFTER1 = attrgetter("seen_after1")
 _SEEN_BEFORE1 = attrgetter("seen_before1")
@@ -369,8 +371,14 @@ class FeatureExtractor:
         return result
 
     def take_new_words(self) -> dict[str, WordInfo]:
-        """The words first seen since the last call (form -> WordInfo)."""
+        """The words first seen since the last call (form -> WordInfo), whose attributes the
+        cache then forgets: a caller that keeps their weights (the tagger's decoder) needs
+        only their lookup keys again, and a tagging process holds 200,000 words."""
         new, self._new_words = self._new_words, {}
+        cache = self.cache
+        for form, info in new.items():
+            if cache.get(form) is info:
+                cache[form] = info._replace(feats=None, context=None, **_NO_VIEWS)
         return new
 
     @staticmethod
@@ -463,6 +471,10 @@ class FeatureExtractor:
             words, norms, phrase_tags = self._words(tokens)
             return [self._row(words, norms, phrase_tags, i) for i in range(len(tokens))]
         words, extras = self.parts(tokens)
+        if any(w.feats is None for w in words):  # words whose attributes were handed over
+            for form in tokens:
+                self.cache.pop(form, None)
+            words = self._words(tokens)[0]
         # Each token's neighbour views, shifted into place; sentence edges see BOS/EOS or nothing.
         views_2 = chain(([], []), map(_SEEN_AFTER2, words))
         views_1 = chain((_BOS,), map(_SEEN_AFTER1, words))
