@@ -84,10 +84,10 @@ class BatchDecoder:
         self.index = np.zeros((1024, len(_VIEWS)), dtype=np.int32)
         self.weights = np.zeros((1024, len(self.labels)))  # summed weights; row 0: none
         self._shared: dict[tuple, int] = {}  # (view, attributes) -> row of self.weights
-        self._words = self._rows = 1
+        self._rows = 1
         for word, view, mark in ((BOS, 2, b"BOS"), (EOS, 3, b"EOS")):
             self.index[word, view] = self._new_rows(view, [[mark]])[0]
-        self._words = EOS + 1
+        self._words = EOS + 1  # rows of self.index in use
 
     def _ids(self, attributes) -> list[int]:
         get = self.attributes.get
@@ -100,7 +100,7 @@ class BatchDecoder:
         shared, found, new = self._shared, [], []
         for attributes in lists:
             key = (view, tuple(attributes)) if view else None
-            row = shared.get(key) if view else None
+            row = shared.get(key)
             if row is None:
                 row = self._rows + len(new)
                 new.append(attributes)
