@@ -89,6 +89,16 @@ def test_a_rebuild_with_nothing_changed_renders_and_rewrites_no_page(site):
     assert rewritten == []
 
 
+def test_settings_that_say_how_to_build_render_no_page_again(site):
+    content, output, cache = site
+    before = digest_tree(output)
+    how = {"ENTITIES_TAGGING_PROCS": 1, "RAW_READER_PROCS": 1, "SEARCH_IN_BACKGROUND": False}
+    build_site(content, output, CACHE_PATH=str(cache), SEARCH_INDEX_PROCS=1, **how)
+    assert "up to date" not in counts(cache)  # the build looked at every page
+    assert counts(cache)["pages rendered"] == 0
+    assert digest_tree(output) == before
+
+
 def test_adding_editing_and_removing_articles_gives_the_site_a_full_build_gives(site, tmp_path):
     content, output, cache = site
     before = inodes(output)

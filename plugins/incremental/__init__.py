@@ -34,6 +34,20 @@ DEFAULTS = {
     # moves the new files into the previous output, where the kept pages already are.
     "INCREMENTAL_KEPT_LIST_PATH": None,
 }
+# Settings that say how the build runs, not what a page holds: other values render no page again.
+HOW_SETTINGS = frozenset(
+    {
+        "CACHE_PATH",
+        "RAW_READER_CACHE_PATH",
+        "RAW_READER_PROCS",
+        "ENTITIES_CACHE_PATH",
+        "ENTITIES_TAGGING_PROCS",
+        "SEARCH_INDEX_PATH",
+        "SEARCH_INDEX_PROCS",
+        "SEARCH_INDEX_BATCH",
+        "SEARCH_IN_BACKGROUND",
+    }
+)
 REPO = Path(__file__).resolve().parents[2]
 PREPARED: list[Fingerprinter] = []  # this build's, digesting articles ahead of the writer
 QUEUED: list = []  # its pieces of work queued in WHILE_WAITING
@@ -103,8 +117,12 @@ class IncrementalWriter(Writer):
         (and `dates`, the whole listing) go to a listing's front page only: a numbered page
         must not change when the listing gains an article."""
         if self.fingerprinter is None:
-            # How this build reuses pages does not change what a page is.
-            shown = {k: v for k, v in context.items() if not k.startswith("INCREMENTAL_")}
+            # How this build runs, and reuses pages, does not change what a page is.
+            shown = {
+                k: v
+                for k, v in context.items()
+                if not k.startswith("INCREMENTAL_") and k not in HOW_SETTINGS
+            }
             self.fingerprinter = take_prepared()
             self.fingerprinter.salt = (self.code + Fingerprinter("").settings(shown)).encode()
         template = ReusingTemplate(template, self)
