@@ -104,9 +104,13 @@ def prefix_splits(word: str, min_stem: int = 2) -> Iterator[tuple[str, str]]:
             yield prefix, word[len(prefix) :]
 
 
+ARABIC_CHAR_RE = re.compile("[\u0600-\u06ff\ufb50-\ufeff]")
+
+
 def is_arabic(word: str) -> bool:
     """True when the word has at least one Arabic letter."""
-    return any("\u0600" <= ch <= "\u06ff" or "\ufb50" <= ch <= "\ufeff" for ch in word)
+    # A regular expression: a loop over the characters in Python was a tenth of linking's time.
+    return ARABIC_CHAR_RE.search(word) is not None
 
 
 PRESENTATION_FORMS_RE = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]+")

@@ -7,7 +7,7 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from newsarchive.arabic import fold_presentation_forms
+from newsarchive.arabic import fold_presentation_forms, is_arabic
 from newsarchive.rawarticle import CONTROL_RE, parse_article
 from newsarchive.textfile import UnreadableFile, decode_bytes
 
@@ -47,3 +47,12 @@ def test_corpus_body_paragraphs_are_kept_in_order(paragraphs):
     removed = {line for _, line in article.removed}
     expected = [p.strip() for p in paragraphs if p.strip() and p.strip() not in removed]
     assert [p for p in article.paragraphs if p not in removed] == expected
+
+
+@given(st.text(max_size=20) | ARTICLE_TEXT)
+@example("\u05ff\u0700\ufb4f\uff00")  # just outside each Arabic block
+@example("x\u0600")
+@example("\ufeff")
+def test_is_arabic_means_a_character_of_the_arabic_blocks(word):
+    expected = any("\u0600" <= ch <= "\u06ff" or "\ufb50" <= ch <= "\ufeff" for ch in word)
+    assert is_arabic(word) == expected
