@@ -81,8 +81,15 @@ def fold(text: str) -> str:
     return DIACRITICS_RE.sub("", text).replace(TATWEEL, "")
 
 
+# Text of basic Arabic letters only, which fold() leaves as it is (NFKC-stable, no marks, no
+# tatweel): most words.
+PLAIN_ARABIC_RE = re.compile("[\u0621-\u063a\u0641-\u064a]+")
+
+
 def normalize(text: str) -> str:
     """Fold, then unify alef, ya and taa-marbuta variants and digits (for matching, not display)."""
+    if PLAIN_ARABIC_RE.fullmatch(text):
+        return text.translate(_LETTERS)
     return fold(text).translate(_LETTERS)
 
 

@@ -7,7 +7,9 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from newsarchive.arabic import fold_presentation_forms, is_arabic
+from newsarchive.arabic import _LETTERS as LETTERS
+from newsarchive.arabic import fold, fold_presentation_forms, is_arabic, normalize
+from newsarchive.entities.names import full_name_key, name_key
 from newsarchive.rawarticle import CONTROL_RE, parse_article
 from newsarchive.textfile import UnreadableFile, decode_bytes
 
@@ -47,6 +49,16 @@ def test_corpus_body_paragraphs_are_kept_in_order(paragraphs):
     removed = {line for _, line in article.removed}
     expected = [p.strip() for p in paragraphs if p.strip() and p.strip() not in removed]
     assert [p for p in article.paragraphs if p not in removed] == expected
+
+
+PLAIN_ARABIC = st.text(st.characters(min_codepoint=0x0621, max_codepoint=0x064A), max_size=12)
+
+
+@given(PLAIN_ARABIC | st.text(max_size=12))
+@example("أإآىة")
+def test_a_plain_word_normalises_as_folding_it_would(word):
+    assert normalize(word) == fold(word).translate(LETTERS)
+    assert name_key(word) == full_name_key(word)
 
 
 @given(st.text(max_size=20) | ARTICLE_TEXT)

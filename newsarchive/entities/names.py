@@ -6,7 +6,7 @@ import functools
 import hashlib
 import re
 
-from newsarchive.arabic import fold, is_arabic, normalize, prefix_splits
+from newsarchive.arabic import PLAIN_ARABIC_RE, fold, is_arabic, normalize, prefix_splits
 
 TYPES = ("PER", "LOC", "ORG")
 TYPE_LABELS = {"PER": "شخص", "LOC": "مكان", "ORG": "مؤسسة"}
@@ -105,6 +105,13 @@ def clean_surface(text: str) -> str:
 @functools.lru_cache(maxsize=200_000)
 def name_key(text: str) -> str:
     """Matching key of a name: normalised letters, no punctuation, joined compound names."""
+    if PLAIN_ARABIC_RE.fullmatch(text):  # one word of plain letters: nothing to drop or join
+        return normalize(text)
+    return full_name_key(text)
+
+
+def full_name_key(text: str) -> str:
+    """name_key, every step taken."""
     text = normalize(text)
     text = _NON_NAME_RE.sub(" ", text)
     text = _SPACES_RE.sub(" ", text).strip()
