@@ -81,14 +81,14 @@ def fold(text: str) -> str:
     return DIACRITICS_RE.sub("", text).replace(TATWEEL, "")
 
 
-# Text of basic Arabic letters only, which fold() leaves as it is (NFKC-stable, no marks, no
-# tatweel): most words.
-PLAIN_ARABIC_RE = re.compile("[\u0621-\u063a\u0641-\u064a]+")
+# A word of basic Arabic letters, ASCII digits and Latin letters only, which fold() leaves as it
+# is (NFKC-stable, no marks, no tatweel): most words.
+PLAIN_WORD_RE = re.compile("[\u0621-\u063a\u0641-\u064a0-9A-Za-z]+")
 
 
 def normalize(text: str) -> str:
     """Fold, then unify alef, ya and taa-marbuta variants and digits (for matching, not display)."""
-    if PLAIN_ARABIC_RE.fullmatch(text):
+    if PLAIN_WORD_RE.fullmatch(text):
         return text.translate(_LETTERS)
     return fold(text).translate(_LETTERS)
 

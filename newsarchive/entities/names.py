@@ -6,7 +6,7 @@ import functools
 import hashlib
 import re
 
-from newsarchive.arabic import PLAIN_ARABIC_RE, fold, is_arabic, normalize, prefix_splits
+from newsarchive.arabic import PLAIN_WORD_RE, fold, is_arabic, normalize, prefix_splits
 
 TYPES = ("PER", "LOC", "ORG")
 TYPE_LABELS = {"PER": "شخص", "LOC": "مكان", "ORG": "مؤسسة"}
@@ -105,8 +105,9 @@ def clean_surface(text: str) -> str:
 @functools.lru_cache(maxsize=200_000)
 def name_key(text: str) -> str:
     """Matching key of a name: normalised letters, no punctuation, joined compound names."""
-    if PLAIN_ARABIC_RE.fullmatch(text):  # one word of plain letters: nothing to drop or join
-        return normalize(text)
+    if PLAIN_WORD_RE.fullmatch(text):  # one word of plain letters: nothing to drop or join
+        text = normalize(text)
+        return text if is_arabic(text) else text.casefold()
     return full_name_key(text)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from itertools import chain
 
-from newsarchive.ner.features import fast_normalize as normalize
+from newsarchive.arabic import normalize
 from newsarchive.ner.features import fast_prefix_splits as prefix_splits
 from newsarchive.ner.gazetteers import STOPWORDS
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from itertools import chain, compress
 from operator import attrgetter
 from typing import NamedTuple
 
-from newsarchive.arabic import _LETTERS, PREFIXES, normalize
+from newsarchive.arabic import PREFIXES, is_arabic, normalize
 from newsarchive.ner import gazetteers
 
 CONTEXT_OFFSETS = (-2, -1, 1, 2)
@@ -20,17 +19,6 @@ _PREFIXES_BY_LENGTH = tuple(
 )
 # Longest multi-word gazetteer phrase tried when matching a sentence.
 MAX_PHRASE = 5
-# Words of plain letters and digits are unchanged by fold() (NFKC, marks, tatweel): only the
-# letter unification remains, which skips most of normalize()'s cost.
-_PLAIN_WORD = re.compile("[\u0621-\u063a\u0641-\u064a0-9A-Za-z]+")
-_ARABIC_CHAR = re.compile("[\u0600-\u06ff\ufb50-\ufeff]")
-
-
-def fast_normalize(word: str) -> str:
-    """newsarchive.arabic.normalize, with a fast path for plain words."""
-    if _PLAIN_WORD.fullmatch(word):
-        return word.translate(_LETTERS)
-    return normalize(word)
 
 
 def fast_prefix_splits(norm: str) -> list[tuple[str, str]]:
@@ -48,7 +36,7 @@ def fast_prefix_splits(norm: str) -> list[tuple[str, str]]:
 def _shape(word: str) -> str:
     if word.isdigit():
         return "digit"
-    if _ARABIC_CHAR.search(word):
+    if is_arabic(word):
         return "arabic"
     if word.isalpha():
         return "latin-cap" if word[0].isupper() else "latin"
@@ -340,7 +328,7 @@ class FeatureExtractor:
         return flags
 
     def _new_word(self, word: str) -> WordInfo:
-        norm = fast_normalize(word)
+        norm = normalize(word)
         # Candidate bare words: the word itself and each clitic split (و، ف، ب، ك، ل، ال…).
         splits = fast_prefix_splits(norm)
         stems = [norm]

@@ -10,7 +10,7 @@ import functools
 from itertools import compress
 
 from newsarchive.arabic import normalize
-from newsarchive.ner.features import fast_normalize, fast_prefix_splits
+from newsarchive.ner.features import fast_prefix_splits
 
 # Head nouns that start an organisation's name when definite words follow them.
 ORG_HEADS = frozenset(
@@ -35,7 +35,7 @@ PATTERN_SCORE = 0.7
 def _head(word: str) -> bool:
     # The head of a name is in construct state, so never definite: "وكالة الأنباء", yet not
     # "المكتب الإعلامي" or "للمجلس الوزاري" (a generic office or council).
-    norm = fast_normalize(word)
+    norm = normalize(word)
     if norm in ORG_HEADS:
         return True
     return any(
@@ -45,7 +45,7 @@ def _head(word: str) -> bool:
 
 @functools.lru_cache(maxsize=65536)
 def _definite(word: str) -> bool:
-    norm = fast_normalize(word)
+    norm = normalize(word)
     return norm.startswith("ال") and len(norm) > 3 and norm not in NOT_NAME_WORDS
 
 
