@@ -15,3 +15,5 @@ DEFAULTS = {
     "SEARCH_INDEX_BATCH": 1000,  # mean documents in a chunk: a segment, kept while unchanged
     "SEARCH_IN_BACKGROUND": True,  # index and export in a forked process while pages render
 }
+# Options that say how the search files are built, not what they hold.
+HOW_OPTIONS = frozenset({"SEARCH_INDEX_PROCS", "SEARCH_INDEX_BATCH", "SEARCH_IN_BACKGROUND"})

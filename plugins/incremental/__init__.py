@@ -22,6 +22,7 @@ from newsarchive.background import WHILE_WAITING
 from newsarchive.fingerprint import Fingerprinter, code_digest, template_variables
 from newsarchive.pagereuse import PageManifest, keep_file, same_text
 from newsarchive.pagination import stable_pages
+from newsarchive.search import HOW_OPTIONS
 
 log = logging.getLogger(__name__)
 
@@ -35,19 +36,14 @@ DEFAULTS = {
     "INCREMENTAL_KEPT_LIST_PATH": None,
 }
 # Settings that say how the build runs, not what a page holds: other values render no page again.
-HOW_SETTINGS = frozenset(
-    {
-        "CACHE_PATH",
-        "RAW_READER_CACHE_PATH",
-        "RAW_READER_PROCS",
-        "ENTITIES_CACHE_PATH",
-        "ENTITIES_TAGGING_PROCS",
-        "SEARCH_INDEX_PATH",
-        "SEARCH_INDEX_PROCS",
-        "SEARCH_INDEX_BATCH",
-        "SEARCH_IN_BACKGROUND",
-    }
-)
+HOW_SETTINGS = HOW_OPTIONS | {
+    "CACHE_PATH",
+    "RAW_READER_CACHE_PATH",
+    "RAW_READER_PROCS",
+    "ENTITIES_CACHE_PATH",
+    "ENTITIES_TAGGING_PROCS",
+    "SEARCH_INDEX_PATH",
+}
 REPO = Path(__file__).resolve().parents[2]
 PREPARED: list[Fingerprinter] = []  # this build's, digesting articles ahead of the writer
 QUEUED: list = []  # its pieces of work queued in WHILE_WAITING

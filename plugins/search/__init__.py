@@ -17,15 +17,13 @@ from newsarchive import timing
 from newsarchive.background import Background
 from newsarchive.fingerprint import code_digest
 from newsarchive.jsoncache import digest_all
-from newsarchive.search import DEFAULTS
+from newsarchive.search import DEFAULTS, HOW_OPTIONS
 from newsarchive.search.pipeline import build_search, default_index_dir
 from newsarchive.stagecache import link_tree, reuse_or_make
 
 log = logging.getLogger(__name__)
 NEWSARCHIVE = Path(__file__).resolve().parents[2] / "newsarchive"
 CODE = code_digest([NEWSARCHIVE], suffixes=(".py",))
-# Options that say how the files are built, not what they hold.
-HOW_OPTIONS = {"SEARCH_INDEX_PROCS", "SEARCH_INDEX_BATCH", "SEARCH_IN_BACKGROUND"}
 PENDING: list[Background] = []  # search stages running beside the rendering
 
 
