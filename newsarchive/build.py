@@ -9,6 +9,7 @@ from pathlib import Path
 
 from newsarchive import timing
 from newsarchive.buildstamp import BuildStamp, input_digest
+from newsarchive.memory import young_collections_only
 from newsarchive.sitecommit import clear_files, commit
 
 REPO = Path(__file__).resolve().parents[1]
@@ -58,7 +59,8 @@ def build_site(
         return read_report(report_file)
     stamp.forget()
     kept_list.unlink(missing_ok=True)  # a killed build's
-    Pelican(settings).run()
+    with young_collections_only():
+        Pelican(settings).run()
     commit(staging, output, keep=read_kept(kept_list))
     kept_list.unlink(missing_ok=True)
     stamp.save(inputs, output)

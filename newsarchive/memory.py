@@ -6,6 +6,8 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
 # glibc's mallopt option for the size from which a block gets a mapping of its own.
@@ -32,9 +34,25 @@ def map_large_blocks(size: int = 1 << 20) -> None:
 
 
 def release_free_memory() -> None:
-    """Collect garbage, then have the C allocator return its free pages (glibc only): without
-    this a long build keeps each stage's peak resident for the rest of its run."""
-    gc.collect()
+    """Have the C allocator return its free pages (glibc only): without this a long build keeps
+    each stage's peak resident for the rest of its run."""
+    # No garbage collection first: what the stages free is freed by reference counting (at
+    # each call a full collection freed at most 6 objects, in 0.25 to 0.34 s).
     found = libc()
     if found is not None and hasattr(found, "malloc_trim"):  # else the memory stays with us
         found.malloc_trim(0)
+
+
+@contextmanager
+def young_collections_only() -> Iterator[None]:
+    """Leave out the garbage collector's full collections, keeping its young ones, inside the
+    block (and in the processes forked there). A build keeps most of what it makes to its end:
+    each full collection scanned all of it (up to 1.1 million objects, 0.3 to 0.7 s) to free at
+    most a few thousand, twelve times in a 10,000-article build. Cycles among new objects are
+    still freed by the young collections."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(thresholds[0], thresholds[1], 2**31 - 1)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)

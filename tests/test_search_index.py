@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from newsarchive.search.cli import run_search
+from newsarchive.search.export import pack
 from newsarchive.search.hashing import fnv1a
 from newsarchive.search.index import CHUNKS, open_index
 from newsarchive.search.pipeline import build_search, default_index_dir
@@ -153,9 +155,44 @@ def test_first_query_files_do_not_grow_with_the_archive(tmp_path):
         for shard in (output / "search" / "t").iterdir():
             for term, entry in json.loads(shard.read_text(encoding="utf-8")).items():
                 assert len(entry[1]) <= 2 * 10, term  # heads are capped, best first
-                assert (len(entry) == 3) == (entry[0] > 10)  # longer lists live in p/
+                assert (len(entry) == 4) == (entry[0] > 10)  # longer lists live in p/
     common = read(large, f"t/{fnv1a('في') % read(large, 'manifest.json')['termShards']}.json")
     assert common["في"][0] > 400
+
+
+def test_long_postings_are_packed_a_few_to_a_file_each_whole(tmp_path):
+    output = build(tmp_path, extra=400, SEARCH_HEAD_SIZE=10, SEARCH_SHARD_KB=8)
+    long = {}
+    for shard in (output / "search" / "t").iterdir():
+        for term, entry in json.loads(shard.read_text(encoding="utf-8")).items():
+            if len(entry) == 4:
+                long[term] = entry
+    files = {entry[2] for entry in long.values()}
+    assert len(long) > 10 and len(files) < len(long) / 2
+    for term, (df, head, file, place) in long.items():
+        gaps, scores = read(output, f"p/{file}.json")[place]
+        docs = list(itertools.accumulate(gaps))
+        assert len(docs) == len(set(docs)) == len(scores) == df, term
+        full = dict(zip(docs, scores, strict=True))
+        pairs = zip(head[::2], head[1::2], strict=True)
+        assert all(full[doc] == score for doc, score in pairs), term
+    for path in (output / "search" / "p").iterdir():
+        lists = json.loads(path.read_text(encoding="utf-8"))
+        assert len(lists) == 1 or path.stat().st_size < 2 * 8 * 1024 * 1.2, path.name
+
+
+@pytest.mark.parametrize(
+    ("sizes", "files"),
+    [
+        ([], []),
+        ([5, 5, 5], [0, 0, 1]),  # up to 10 bytes a file
+        ([30, 2, 2], [0, 1, 1]),  # a long list alone, the next ones in a new file
+        ([2, 30, 2], [0, 1, 2]),
+        ([10, 10], [0, 1]),
+    ],
+)
+def test_packing_fills_files_in_order_up_to_the_target(sizes, files):
+    assert pack(sizes, 10) == files
 
 
 def test_completion_and_entity_files(site):

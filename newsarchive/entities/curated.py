@@ -72,22 +72,26 @@ def find_curated(text: str, aliases: AliasTable) -> list[Mention]:
     if index is None:
         index = aliases._curated_index = _CuratedIndex(aliases)  # built once per table
     words = WORD_RE.findall(text)
+    # Only the words that start some name are visited: a text's distinct words are looked up
+    # once, and most start none.
+    starts = {word: names for word in set(words) if (names := index.starting(word))}
+    if not starts:
+        return []
     spans = None  # word offsets, found only for a text with a match
-    starting = index.starting
     found = []
-    i = 0
-    while i < len(words):
-        for phrase, type_, skip in starting(words[i]):
+    resume = 0  # words before this are inside the last match
+    for i in [i for i, word in enumerate(words) if word in starts]:
+        if i < resume:
+            continue
+        for phrase, type_, skip in starts[words[i]]:
             n = len(phrase)
             if tuple(map(name_key, words[i + 1 : i + n])) == phrase[1:]:
                 if spans is None:
                     spans = [m.span() for m in WORD_RE.finditer(text)]
                 begin, end = spans[i][0] + max(skip, 0), spans[i + n - 1][1]
                 found.append(Mention(text[begin:end], type_, begin, end, CURATED_SCORE))
-                i += n
+                resume = i + n
                 break
-        else:
-            i += 1
     return found
 
 

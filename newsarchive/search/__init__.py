@@ -7,7 +7,7 @@ DEFAULTS = {
     "SEARCH_TITLE_BOOST": 3.0,  # BM25F weight of a term in the title
     "SEARCH_ENTITY_BOOST": 2.0,  # BM25F weight of a term in an entity name of the article
     "SEARCH_HEAD_SIZE": 100,  # postings kept per term in its dictionary shard, best first
-    "SEARCH_SHARD_KB": 6,  # target raw size of a dictionary shard, in KB
+    "SEARCH_SHARD_KB": 6,  # target raw size of a dictionary shard, in KB (long postings: twice)
     "SEARCH_CARDS_PER_CHUNK": 8,  # result cards per file
     "SEARCH_SNIPPET_CHARS": 240,  # characters of the snippet passage around the matched words
     "SEARCH_VOCAB_MIN_DF": 2,  # articles a word must be in to be offered as a "did you mean"

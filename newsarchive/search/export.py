@@ -4,7 +4,8 @@ Layout under the search folder (all JSON, small files, fetched lazily):
 - manifest.json   counts and shard numbers; the only file every query needs;
 - t/<n>.json      dictionary shard: {term: [df, [doc, score, ...] best first (head), full-key?]},
                   exact forms under "=form" with score = stem score + exact bonus;
-- p/<key>.json    full postings of a term longer than the head: [[doc gaps], [scores]];
+- p/<n>.json      full postings of terms longer than the head, a few to a file (a dictionary
+                  entry ends with its file and place): [[[doc gaps], [scores]], ...];
 - x/<n>.json      positions for phrases: {term: [doc gap, count, position gaps..., ...]}
                   (title words, a gap of one, then body words);
 - c/<n>.json      result cards, SEARCH_CARDS_PER_CHUNK per file, in document-number order;
@@ -37,7 +38,7 @@ from newsarchive import analyzer
 from newsarchive.dates import arabic_date
 from newsarchive.memory import release_free_memory
 from newsarchive.search import DEFAULTS
-from newsarchive.search.hashing import FNV_OFFSET, FNV_PRIME, fnv1a, shard_of
+from newsarchive.search.hashing import FNV_OFFSET, FNV_PRIME, shard_of
 from newsarchive.search.index import IndexedArchive
 from newsarchive.search.scoring import K1, SCALE, B, idf, stored_length
 from newsarchive.search.terms import EXACT_MARK, SMALL, Postings, paused_gc
@@ -51,7 +52,7 @@ FACET_TYPES = {"PER": 0, "LOC": 1, "ORG": 2}
 PASSAGE_TEXT_CHARS = 3000
 VOCAB_MIN_DF = DEFAULTS["SEARCH_VOCAB_MIN_DF"]
 VOCAB_PER_SHARD = 3000
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 def gaps(numbers: list[int]) -> list[int]:
@@ -282,6 +283,35 @@ def by_shard(hashes: np.ndarray, keep: np.ndarray, shards: int) -> list[np.ndarr
     return [indices[order[cuts[n] : cuts[n + 1]]] for n in range(shards)]
 
 
+def pack(sizes: list[int], target: int) -> list[int]:
+    """The file number of each item, filling files in order up to target bytes (an item as large
+    alone in its file): fewer files to write, and no more than target to fetch beside one."""
+    numbers, number, filled = [], -1, target
+    for size in sizes:
+        if filled + size > target:
+            number, filled = number + 1, 0
+        numbers.append(number)
+        filled += size
+    return numbers
+
+
+def export_long_postings(writer: Writer, long: list[tuple[Scored, int, int]], target: int) -> list:
+    """Write the full postings of the long terms, (scored, start, end) each, packed a few to a
+    file; return each one's [file, place]."""
+    # A posting is about 9 bytes of JSON: a document gap and a score.
+    files = pack([9 * (end - start) for _, start, end in long], target)
+    places = []
+    payload: list = []
+    for n, (scored, start, end) in enumerate(long):
+        doc_gaps = np.diff(scored.doc[start:end], prepend=0).tolist()
+        places.append([files[n], len(payload)])
+        payload.append([doc_gaps, scored.score[start:end].tolist()])
+        if n + 1 == len(long) or files[n + 1] != files[n]:
+            writer.write(f"p/{files[n]}.json", payload)
+            payload = []
+    return places
+
+
 def export_terms(
     writer: Writer,
     archive: IndexedArchive,
@@ -294,44 +324,38 @@ def export_terms(
     """Write long postings, then dictionary shards one at a time; return the number of
     dictionary shards."""
     terms = archive.terms
-    # Per field: names, key prefix, heads, shard hash and presence of each key, long postings.
+    # Per field: names, key prefix, heads, shard hash and presence of each key, and the keys
+    # longer than the head.
     fields = []
+    long = []  # (scored, start, end) of each term longer than the head, field by field
     total = 0
-    used_keys: set[str] = set()
     for scored, names, mark in ((stems, terms.terms, ""), (exacts, terms.forms, EXACT_MARK)):
         heads = head_entries(scored, len(names), head)
         present = heads.df > 0
         lengths = np.fromiter(map(len, names), np.int64, len(names)) + len(mark)
         kept = np.diff(heads.bounds)  # 2 numbers per posting kept
         total += int(((lengths * 2 + 8 + 4 * kept) * present).sum())
-        full_keys = {}
-        bounds = np.searchsorted(scored.key, np.arange(len(names) + 1)).tolist()
-        for k in np.flatnonzero(heads.df > head).tolist():
-            key = mark + names[k]
-            full_key = f"{fnv1a(key):08x}"
-            while full_key in used_keys:
-                full_key = f"{fnv1a(full_key + key):08x}"
-            used_keys.add(full_key)
-            lo, hi = bounds[k], bounds[k + 1]
-            doc_gaps = np.diff(scored.doc[lo:hi], prepend=0).tolist()
-            writer.write(f"p/{full_key}.json", [doc_gaps, scored.score[lo:hi].tolist()])
-            full_keys[k] = full_key
+        bounds = group_bounds(scored.key, len(names))
+        keys = np.flatnonzero(heads.df > head).tolist()
+        long += [(scored, bounds[k], bounds[k + 1]) for k in keys]
         hashes = stem_hash[terms.form_stem] if mark else stem_hash
-        fields.append((names, mark, heads, hashes, present, full_keys))
+        fields.append((names, mark, heads, hashes, present, keys))
+    places = export_long_postings(writer, long, int(2 * shard_kb * 1024))
     shards = shard_count(total, shard_kb)
     # One shard's entries at a time: the whole dictionary as Python lists would be the
     # export's largest allocation.
-    parts = [
-        (names, mark, heads, full_keys, by_shard(hashes, present, shards))
-        for names, mark, heads, hashes, present, full_keys in fields
-    ]
+    parts = []
+    for names, mark, heads, hashes, present, keys in fields:
+        long_places = dict(zip(keys, places[: len(keys)], strict=True))
+        del places[: len(keys)]
+        parts.append((names, mark, heads, long_places, by_shard(hashes, present, shards)))
     for number in range(shards):
         shard = {}
-        for names, mark, heads, full_keys, groups in parts:
+        for names, mark, heads, long_places, groups in parts:
             for k in groups[number].tolist():
                 entry = [int(heads.df[k]), heads.best(k)]
-                if k in full_keys:
-                    entry.append(full_keys[k])
+                if k in long_places:
+                    entry += long_places[k]
                 shard[mark + names[k]] = entry
         writer.write(f"t/{number}.json", shard)
     return shards

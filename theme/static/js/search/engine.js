@@ -87,14 +87,16 @@ export class SearchEngine {
       for (let i = 0; i < head.length; i += 2) map.set(head[i], head[i + 1]);
       return map;
     }
-    // Long lists are decoded once: repeated queries (typing, "more results") reuse them.
-    if (!this.decoded.has(entry[2])) {
-      const [gaps, scores] = await this.load(`p/${entry[2]}.json`);
+    // A long list is at a place in a file of a few (entry[2], entry[3]); each is decoded once:
+    // repeated queries (typing, "more results") reuse it.
+    const key = `${entry[2]}/${entry[3]}`;
+    if (!this.decoded.has(key)) {
+      const [gaps, scores] = (await this.load(`p/${entry[2]}.json`))[entry[3]];
       const docs = ungap(gaps);
       for (let i = 0; i < docs.length; i++) map.set(docs[i], scores[i]);
-      this.decoded.set(entry[2], map);
+      this.decoded.set(key, map);
     }
-    return this.decoded.get(entry[2]);
+    return this.decoded.get(key);
   }
 
   /**
