@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 
@@ -9,6 +10,7 @@ import pytest
 
 from newsarchive import timing
 from newsarchive.background import apart
+from newsarchive.memory import young_collections_only
 
 
 def test_a_stage_apart_returns_its_result_log_and_counts(caplog):
@@ -36,3 +38,13 @@ def test_a_failed_stage_apart_raises_with_its_traceback():
 
     with pytest.raises(RuntimeError, match="ملف تالف"):
         apart("stage", stage)
+
+
+def test_a_build_makes_no_full_collections_and_gives_the_collector_back_as_it_was():
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), young_collections_only():
+        # Forked stages inherit the setting; the young generations are still collected.
+        child = apart("thresholds", gc.get_threshold)
+        assert child[:2] == before[:2] and child[2] > 10**9
+        raise RuntimeError("a failed build")
+    assert gc.get_threshold() == before

@@ -2,10 +2,11 @@
 
 Layout under the search folder (all JSON, small files, fetched lazily):
 - manifest.json   counts and shard numbers; the only file every query needs;
-- t/<n>.json      dictionary shard: {term: [df, [doc, score, ...] best first (head), full-key?]},
+- t/<n>.json      dictionary shard: {term: [df, [doc, score, ...] best first (head)]}, and for
+                  a term longer than the head, where its full postings are: [..., file, place];
                   exact forms under "=form" with score = stem score + exact bonus;
-- p/<n>.json      full postings of terms longer than the head, a few to a file (a dictionary
-                  entry ends with its file and place): [[[doc gaps], [scores]], ...];
+- p/<n>.json      full postings of terms longer than the head, a few to a file:
+                  [[[doc gaps], [scores]], ...];
 - x/<n>.json      positions for phrases: {term: [doc gap, count, position gaps..., ...]}
                   (title words, a gap of one, then body words);
 - c/<n>.json      result cards, SEARCH_CARDS_PER_CHUNK per file, in document-number order;
@@ -284,8 +285,9 @@ def by_shard(hashes: np.ndarray, keep: np.ndarray, shards: int) -> list[np.ndarr
 
 
 def pack(sizes: list[int], target: int) -> list[int]:
-    """The file number of each item, filling files in order up to target bytes (an item as large
-    alone in its file): fewer files to write, and no more than target to fetch beside one."""
+    """The file number of each item, filling files in order up to target bytes (an item larger
+    than that alone in its file): fewer files to write, and no more to fetch for an item than
+    the target or the item itself."""
     numbers, number, filled = [], -1, target
     for size in sizes:
         if filled + size > target:
