@@ -59,12 +59,13 @@ def build_site(
         return read_report(report_file)
     stamp.forget()
     kept_list.unlink(missing_ok=True)  # a killed build's
+    # To the end: once full collections come back, the first one scans all the build made.
     with young_collections_only():
         Pelican(settings).run()
-    commit(staging, output, keep=read_kept(kept_list))
-    kept_list.unlink(missing_ok=True)
-    stamp.save(inputs, output)
-    return read_report(report_file)
+        commit(staging, output, keep=read_kept(kept_list))
+        kept_list.unlink(missing_ok=True)
+        stamp.save(inputs, output)
+        return read_report(report_file)
 
 
 def read_kept(path: Path) -> set[str]:
