@@ -211,11 +211,6 @@ def shard_count(total_bytes: int, target_kb: float) -> int:
     return max(1, math.ceil(total_bytes / (target_kb * 1024)))
 
 
-def group_bounds(keys: np.ndarray, size: int) -> list[int]:
-    """Where each key 0..size-1 starts in sorted keys, and the end: size + 1 numbers."""
-    return np.searchsorted(keys, np.arange(size + 1)).tolist()
-
-
 def fnv1a_all(keys: list[str]) -> list[int]:
     """hashing.fnv1a of every key, a byte column at a time for all keys at once."""
     encoded = [key.encode("utf-8") for key in keys]
@@ -234,8 +229,10 @@ def fnv1a_all(keys: list[str]) -> list[int]:
 
 @dataclass
 class Heads:
-    """Per key of a field: its document count and its best postings, flat [doc, score, ...]."""
+    """Per key of a field: where its postings start, its document count and its best postings,
+    flat [doc, score, ...]."""
 
+    starts: np.ndarray  # key k's postings are scored[starts[k]:starts[k + 1]]
     df: np.ndarray
     pairs: np.ndarray
     bounds: np.ndarray  # key k's pairs are pairs[bounds[k]:bounds[k + 1]]
@@ -266,13 +263,13 @@ def head_entries(scored: Scored, size: int, head: int) -> Heads:
     """Per key 0..size-1: df and [doc, score, ...] best first, up to head postings."""
     order = best_first(scored)
     key = scored.key[order]
-    bounds = np.searchsorted(scored.key, np.arange(size + 1))
-    rank = np.arange(len(key)) - bounds[:-1][key]
+    starts = np.searchsorted(scored.key, np.arange(size + 1))
+    rank = np.arange(len(key)) - starts[:-1][key]
     keep = rank < head
     pairs = np.empty(2 * int(keep.sum()), np.int64)
     pairs[0::2], pairs[1::2] = scored.doc[order][keep], scored.score[order][keep]
     kept = 2 * np.searchsorted(key[keep], np.arange(size + 1))
-    return Heads(np.diff(bounds), pairs, kept)
+    return Heads(starts, np.diff(starts), pairs, kept)
 
 
 def by_shard(hashes: np.ndarray, keep: np.ndarray, shards: int) -> list[np.ndarray]:
@@ -337,9 +334,8 @@ def export_terms(
         lengths = np.fromiter(map(len, names), np.int64, len(names)) + len(mark)
         kept = np.diff(heads.bounds)  # 2 numbers per posting kept
         total += int(((lengths * 2 + 8 + 4 * kept) * present).sum())
-        bounds = group_bounds(scored.key, len(names))
         keys = np.flatnonzero(heads.df > head).tolist()
-        long += [(scored, bounds[k], bounds[k + 1]) for k in keys]
+        long += [(scored, int(heads.starts[k]), int(heads.starts[k + 1])) for k in keys]
         hashes = stem_hash[terms.form_stem] if mark else stem_hash
         fields.append((names, mark, heads, hashes, present, keys))
     places = export_long_postings(writer, long, int(2 * shard_kb * 1024))
