@@ -8,13 +8,14 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pycrfsuite
 import pytest
 from conftest import shared_path
 
 from newsarchive.ner import Mention, Tagger
 from newsarchive.ner.conll import parse_conll, spans
 from newsarchive.ner.scoring import score
-from newsarchive.ner.tagger import strong_attributes
+from newsarchive.ner.tagger import MODEL_FILE, strong_attributes
 from newsarchive.ner.tokenize import sentences, tokenize
 
 REPO = Path(__file__).resolve().parents[1]
@@ -27,6 +28,14 @@ def tagger() -> Tagger:
 
 
 @pytest.fixture(scope="module")
+def crf() -> pycrfsuite.Tagger:
+    """crfsuite's own tagger on the committed model: the reference the decoder is held to."""
+    model = pycrfsuite.Tagger()
+    model.open(str(MODEL_FILE))
+    return model
+
+
+@pytest.fixture(scope="module")
 def seed_mentions(tagger) -> list[Mention]:
     return tagger.tag_text(SEED.read_text(encoding="utf-8"))
 
@@ -35,14 +44,14 @@ def seed_mentions(tagger) -> list[Mention]:
 
 
 @pytest.mark.parametrize("min_weight", [0.0, 0.1, 0.5])
-def test_strong_attributes_match_pycrfsuites_own_reading_of_the_model(tagger, min_weight):
+def test_strong_attributes_match_pycrfsuites_own_reading_of_the_model(crf, min_weight):
     """The fast reading of the model dump picks what pycrfsuite's info() would."""
     strongest: dict[str, float] = {}
-    for (attribute, _), weight in tagger._crf.info().state_features.items():
+    for (attribute, _), weight in crf.info().state_features.items():
         strongest[attribute] = max(strongest.get(attribute, 0.0), abs(weight))
     expected = {a for a, w in strongest.items() if w >= min_weight}
     assert expected  # the committed model has features
-    assert strong_attributes(tagger._crf, min_weight) == expected
+    assert strong_attributes(crf, min_weight) == expected
 
 
 FIXTURE_TEXTS = sorted((REPO / "tests" / "fixtures" / "content").glob("*.txt"))
@@ -50,14 +59,14 @@ SHORT_SENTENCES = ["بغداد", "زار ماكرون", "قال الرئيس ج�
 
 
 @pytest.mark.parametrize("text", [*(p.name for p in FIXTURE_TEXTS), *SHORT_SENTENCES])
-def test_batch_decoding_gives_crfsuites_own_tags_and_marginals(tagger, text):
+def test_batch_decoding_gives_crfsuites_own_tags_and_marginals(tagger, crf, text):
     """The numpy decoder, over sentences of every length at once, is crfsuite's CRF exactly."""
     path = REPO / "tests" / "fixtures" / "content" / text
     raw = path.read_text(encoding="utf-8") if path.suffix == ".txt" else text
     token_lists = [[token for token, _, _ in s] for s in sentences(raw)]
     assert token_lists
     tags, marginals = tagger._decode(token_lists)
-    crf, labels = tagger._crf, tagger.decoder.labels
+    labels = tagger.decoder.labels
     for tokens, found, probabilities in zip(token_lists, tags, marginals, strict=True):
         crf.set(tagger.features.sentence(tokens))
         assert found == crf.tag()

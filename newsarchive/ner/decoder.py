@@ -49,10 +49,10 @@ def read_weights(
     if header[0] != b"lCRF" or header[2] != b"FOMC":
         raise ValueError("not a crfsuite CRF1d model")
     n_labels, n_attributes, offset = header[5], header[6], header[7]
-    chunk, _, count = struct.unpack_from("<4sII", model, offset)
+    chunk, _, n_features = struct.unpack_from("<4sII", model, offset)
     if chunk != b"FEAT":
         raise ValueError("crfsuite model without its feature chunk")
-    features = np.frombuffer(model, dtype=_FEATURE, count=count, offset=offset + 12)
+    features = np.frombuffer(model, dtype=_FEATURE, count=n_features, offset=offset + 12)
     numbered = _section(dump, "LABELS")
     labels = sorted(numbered, key=numbered.get)
     attributes = {a.encode(): n for a, n in _section(dump, "ATTRIBUTES").items()}
@@ -90,6 +90,7 @@ class BatchDecoder:
         self._words = EOS + 1  # rows of self.index in use
 
     def _ids(self, attributes) -> list[int]:
+        """The model's numbers of the attributes it knows, in order."""
         get = self.attributes.get
         return [n for n in map(get, attributes) if n is not None]
 

@@ -66,9 +66,11 @@ class Tagger:
         self.org_patterns = org_patterns
         lexicon = load_lexicon(lexicon_path(self.model_path))
         self.features = FeatureExtractor(load_clusters(clusters_path), lexicon)
-        self._crf = pycrfsuite.Tagger()
-        self._crf.open(str(self.model_path))
-        dump = model_dump(self._crf)
+        # crfsuite only lists the model's labels and attributes: the decoder tags.
+        crf = pycrfsuite.Tagger()
+        crf.open(str(self.model_path))
+        dump = model_dump(crf)
+        crf.close()
         # Attributes whose weights are all tiny are left out: they hardly move a score, and
         # every attribute passed costs time (0.1 left ANERcorp dev scores unchanged).
         self.features.known = strong_attributes(dump, MIN_ATTRIBUTE_WEIGHT)
