@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from newsarchive.search.cli import run_search
-from newsarchive.search.export import pack
+from newsarchive.search import export
+from newsarchive.search.export import Writer, pack
 from newsarchive.search.hashing import fnv1a
 from newsarchive.search.index import CHUNKS, open_index
 from newsarchive.search.pipeline import build_search, default_index_dir
@@ -254,13 +255,16 @@ def test_rebuild_indexes_only_the_chunks_whose_articles_changed(tmp_path):
     assert "filler-0050" in [r.id for r in whoosh_search(index_dir, query)]
 
 
-def test_export_over_the_previous_one_replaces_only_the_files_that_change(tmp_path):
+@pytest.mark.parametrize("recorded", [False, True])
+def test_export_over_the_previous_one_replaces_only_the_files_that_change(tmp_path, recorded):
     """An export into the folder of the previous one, whose files are hard-linked into a live
     site, gives the files of a fresh export: unchanged files keep their inode, a changed file
-    is a new file (the live site's link still reads the old bytes), and stale files go."""
+    is a new file (the live site's link still reads the old bytes), and stale files go; with
+    or without a record of the previous export's files."""
     options = {"SEARCH_INDEX_PROCS": 1}
     folder, live = tmp_path / "search", tmp_path / "live"
-    build_search(records(40), folder, tmp_path / "index", ENTITIES, options)
+    record = tmp_path / "digests.pickle" if recorded else None
+    build_search(records(40), folder, tmp_path / "index", ENTITIES, options, record=record)
     before = {p.relative_to(folder): p for p in folder.rglob("*") if p.is_file()}
     for name, path in before.items():
         (live / name).parent.mkdir(parents=True, exist_ok=True)
@@ -268,7 +272,7 @@ def test_export_over_the_previous_one_replaces_only_the_files_that_change(tmp_pa
     old_bytes = {name: path.read_bytes() for name, path in before.items()}
     inodes = {name: path.stat().st_ino for name, path in before.items()}
     (folder / "t" / "stale.json").write_text("[]")  # a killed or older export's file
-    build_search(records(3), folder, tmp_path / "index", ENTITIES, options)  # fewer articles
+    build_search(records(3), folder, tmp_path / "index", ENTITIES, options, record=record)  # fewer
     fresh = tmp_path / "fresh"
     build_search(records(3), fresh, tmp_path / "fresh-index", ENTITIES, options)
     after = {p.relative_to(folder): p for p in folder.rglob("*") if p.is_file()}
@@ -282,6 +286,41 @@ def test_export_over_the_previous_one_replaces_only_the_files_that_change(tmp_pa
         assert after[name].read_bytes() == old_bytes[name]
     for name in before:
         assert (live / name).read_bytes() == old_bytes[name], name  # never written in place
+
+
+def test_export_with_a_record_puts_only_the_files_it_cannot_vouch_for(tmp_path, monkeypatch):
+    """With a record of the last export's files, an export neither opens nor writes a file
+    whose bytes and inode are those recorded; a file replaced or deleted since is put again."""
+    options = {"SEARCH_INDEX_PROCS": 1}
+    folder, record = tmp_path / "search", tmp_path / "digests.pickle"
+    build_search(records(40), folder, tmp_path / "index", ENTITIES, options, record=record)
+    assert record.exists()
+    replaced, deleted = sorted((folder / "t").glob("*.json"))[:2]
+    good = replaced.read_bytes()
+    (tmp_path / "other").write_text("[]")
+    os.replace(tmp_path / "other", replaced)  # a new file: its inode is not the recorded one
+    deleted.unlink()
+    put = []
+    send = export.Writer._send
+
+    def sending(writer):
+        put.extend(relative for relative, *_ in writer._batch)
+        send(writer)
+
+    monkeypatch.setattr(export.Writer, "_send", sending)
+    build_search(records(40), folder, tmp_path / "index", ENTITIES, options, record=record)
+    assert sorted(put) == sorted(str(p.relative_to(folder)) for p in (replaced, deleted))
+    assert replaced.read_bytes() == good and deleted.exists()
+    Writer(folder, record)
+    assert not record.exists()  # taken while an export runs: a killed one leaves none
+
+
+def test_export_that_cannot_write_its_files_says_where_and_why(tmp_path):
+    folder = tmp_path / "search"
+    folder.mkdir()
+    (folder / "t").write_text("a file where the dictionary's folder goes")
+    with pytest.raises(RuntimeError, match=r"files under .*search failed: t/\d+\.json: .*File exists"):
+        build_search(records(5), folder, tmp_path / "index", ENTITIES, {"SEARCH_INDEX_PROCS": 1})
 
 
 def test_chunk_whose_stored_terms_are_lost_is_indexed_again(tmp_path):

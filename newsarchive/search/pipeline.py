@@ -18,11 +18,13 @@ def build_search(
     index_dir: Path | str,
     entities: list[dict] | None = None,
     options: dict | None = None,
+    record: Path | str | None = None,
 ) -> dict:
     """Build the Whoosh index and the static files from plain records; return the manifest.
 
     A record: {id, url, title, text, date, source, entities: [{name, ...}]}; options are
-    SEARCH_* settings (see newsarchive.search.DEFAULTS).
+    SEARCH_* settings (see newsarchive.search.DEFAULTS); record: where the export keeps its
+    files' digests for the next one (see export.Writer).
     """
     opts = {**DEFAULTS, **(options or {})}
     map_large_blocks()  # the analysis and export work in large numpy arrays
@@ -46,6 +48,7 @@ def build_search(
         cards_per_chunk=opts["SEARCH_CARDS_PER_CHUNK"],
         snippet_chars=opts["SEARCH_SNIPPET_CHARS"],
         vocab_min_df=opts["SEARCH_VOCAB_MIN_DF"],
+        record=record,
     )
     exported = time.perf_counter()
     archive.finish()  # the segments, written beside the export

@@ -80,10 +80,13 @@ def search_stage(records: list[dict], entities, options: dict, settings: dict) -
     shaping = {k: v for k, v in options.items() if k not in HOW_OPTIONS}
     parts = [CODE, *records, entities, shaping]
     inputs = (json.dumps(p, default=str, sort_keys=True, ensure_ascii=False) for p in parts)
+    stage = Path(settings["CACHE_PATH"]) / "search-export"
     files, manifest, reused = reuse_or_make(
-        Path(settings["CACHE_PATH"]) / "search-export",
+        stage,
         digest_all(inputs),
-        lambda folder: build_search(records, folder, index_dir, entities=entities, options=options),
+        lambda folder: build_search(
+            records, folder, index_dir, entities, options, record=stage / "file-digests.pickle"
+        ),
     )
     link_tree(files, output / options["SEARCH_OUTPUT_DIR"])
     return {
