@@ -16,15 +16,18 @@ THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Order matters where plugins share a signal: incremental records its page counts at
 # `finalized` before timing writes the log.
+# In this order: at the end of a build, each plugin finishes in turn; the search stage, which
+# runs beside the pages, is waited for after the sitemap is written and before the timing and
+# the report, which count what it did.
 PLUGINS = [
     "incremental",
-    "timing",
-    "build_report",
     "raw_reader",
     "listings",
     "entities",
-    "search",
     "pelican.plugins.sitemap",
+    "search",
+    "timing",
+    "build_report",
 ]
 READERS = {"html": None, "md": None, "rst": None}
 IGNORE_FILES = [".#*", "*.pyc", "__pycache__"]

@@ -114,8 +114,10 @@ def report(result: dict, overlapped: bool = False) -> None:
     timing.add("export", result["timings"]["export_s"], overlapped)
 
 
-def collect(generator, writer) -> None:
-    """Wait for the search stage running beside the rendering, once the articles are written."""
+def collect(pelican) -> None:
+    """Wait for the search stage running beside the rendering, once every page is written and
+    the plugins before this one in PLUGINS have finished (the sitemap): the stage is what a
+    rebuild waits for."""
     while PENDING:
         started = time.perf_counter()
         result = PENDING.pop().result()
@@ -126,4 +128,4 @@ def collect(generator, writer) -> None:
 def register():
     """Connect the plugin to Pelican's signals."""
     signals.all_generators_finalized.connect(index_articles)
-    signals.article_writer_finalized.connect(collect)
+    signals.finalized.connect(collect)
