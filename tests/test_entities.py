@@ -622,7 +622,7 @@ def stub_site(tmp_path, monkeypatch):
             f"Title: {title}\nDate: {day}\nSource: صحيفة الرياض\n\n{body}\n", "utf-8"
         )
     spy = SpyTagger()
-    monkeypatch.setattr(pipeline, "load_tagger", lambda: spy)
+    monkeypatch.setattr(pipeline, "load_tagger", lambda cache_folder=None: spy)
 
     def build(**settings):
         output = tmp_path / "output"

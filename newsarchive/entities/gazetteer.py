@@ -28,11 +28,11 @@ def _sources_version() -> str:
 
 
 @functools.cache
-def _build() -> frozenset[tuple[str, str]]:
+def _build(cache_folder: Path | str | None = None) -> frozenset[tuple[str, str]]:
     try:
         from newsarchive.ner.gazetteers import cities, countries
 
-        phrases = countries() | cities()
+        phrases = countries() | cities(cache_folder=cache_folder)
     except Exception as error:  # the gazetteer packages are optional for linking
         log.warning("entities: no place gazetteer (%s); clitics are cut on other evidence", error)
         return frozenset()
@@ -52,7 +52,7 @@ def known_places(cache_folder: Path | str | None = None) -> frozenset[tuple[str,
         return frozenset(("LOC", key) for key in json.loads(path.read_text("utf-8")))
     except (OSError, ValueError):
         pass
-    places = _build()
+    places = _build(cache_folder)  # the tagger's cities, which it may have read already
     if places:
         write_atomically(path, json.dumps(sorted(k for _, k in places), ensure_ascii=False))
     return places

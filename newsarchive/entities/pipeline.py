@@ -39,8 +39,9 @@ class LazyTagger:
     """The project's tagger, loaded on the first text that is not in the cache: a rebuild where
     nothing changed never pays for loading the model and its gazetteers."""
 
-    def __init__(self, model_path: Path) -> None:
+    def __init__(self, model_path: Path, cache_folder: Path | str | None = None) -> None:
         self.model_path = model_path  # model_version() hashes it without loading the model
+        self.cache_folder = cache_folder  # where the tagger keeps its gazetteer of cities
         self._tagger = None
 
     def tag_text(self, text: str):
@@ -52,12 +53,13 @@ class LazyTagger:
         if self._tagger is None:
             from newsarchive.ner.tagger import Tagger
 
-            self._tagger = Tagger.load(self.model_path)
+            self._tagger = Tagger.load(self.model_path, cache_folder=self.cache_folder)
         return self._tagger.tag_texts(texts)
 
 
-def load_tagger():
-    """The project's tagger (loaded lazily), or None with a warning when there is no model."""
+def load_tagger(cache_folder: Path | str | None = None):
+    """The project's tagger (loaded lazily, keeping its gazetteer of cities in cache_folder), or
+    None with a warning when there is no model."""
     try:
         from newsarchive.ner.tagger import MODEL_FILE
     except Exception as error:  # the tagger package is broken: build without tags
@@ -66,7 +68,7 @@ def load_tagger():
     if not Path(MODEL_FILE).exists():
         log.warning("entities: no model at %s; articles get no entity tags", MODEL_FILE)
         return None
-    return LazyTagger(Path(MODEL_FILE))
+    return LazyTagger(Path(MODEL_FILE), cache_folder)
 
 
 def tag_articles(

