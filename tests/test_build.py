@@ -89,3 +89,10 @@ def test_search_built_beside_the_rendering_gives_the_same_site(built_site, tmp_p
     build_site(FIXTURE_CONTENT, alone, CACHE_PATH=str(tmp_path / "c"), SEARCH_IN_BACKGROUND=False)
     assert digest_tree(alone) == digest_tree(built_site)
     assert json.loads((tmp_path / "c" / "build-timing.json").read_text())["overlapped"] == []
+
+
+def test_the_search_stage_beside_the_pages_is_waited_for_before_the_timing_log(built_site):
+    # PLUGINS order: the search stage is collected at the end, before the timing and the report.
+    log = json.loads((built_site.parent / "cache" / "build-timing.json").read_text())
+    assert {"indexing", "export"} <= set(log["overlapped"])
+    assert {"search wait", "indexing", "export"} <= set(log["stages"])

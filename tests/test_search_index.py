@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive.search.cli import run_search
 from newsarchive.search import export
+from newsarchive.search.cli import run_search
 from newsarchive.search.export import Writer, pack
 from newsarchive.search.hashing import fnv1a
 from newsarchive.search.index import CHUNKS, open_index
@@ -319,7 +319,9 @@ def test_export_that_cannot_write_its_files_says_where_and_why(tmp_path):
     folder = tmp_path / "search"
     folder.mkdir()
     (folder / "t").write_text("a file where the dictionary's folder goes")
-    with pytest.raises(RuntimeError, match=r"files under .*search failed: t/\d+\.json: .*File exists"):
+    with pytest.raises(
+        RuntimeError, match=r"files under .*search failed: t/\d+\.json: .*File exists"
+    ):
         build_search(records(5), folder, tmp_path / "index", ENTITIES, {"SEARCH_INDEX_PROCS": 1})
 
 
