@@ -272,9 +272,10 @@ def test_export_over_the_previous_one_replaces_only_the_files_that_change(tmp_pa
     old_bytes = {name: path.read_bytes() for name, path in before.items()}
     inodes = {name: path.stat().st_ino for name, path in before.items()}
     (folder / "t" / "stale.json").write_text("[]")  # a killed or older export's file
-    build_search(records(3), folder, tmp_path / "index", ENTITIES, options, record=record)  # fewer
+    fewer = records(3)
+    build_search(fewer, folder, tmp_path / "index", ENTITIES, options, record=record)
     fresh = tmp_path / "fresh"
-    build_search(records(3), fresh, tmp_path / "fresh-index", ENTITIES, options)
+    build_search(fewer, fresh, tmp_path / "fresh-index", ENTITIES, options)
     after = {p.relative_to(folder): p for p in folder.rglob("*") if p.is_file()}
     assert sorted(after) == sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
     for name, path in after.items():
