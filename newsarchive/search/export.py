@@ -100,12 +100,11 @@ class Writer:
         # Plain strings: Path objects were an eighth of the time to write 24,827 files (profiled).
         self.root = os.fspath(root)
         self.digest = hashlib.sha1()
-        self.files = 0
-        self.bytes = 0
-        self.written: set[str] = set()  # relative paths, whether written now or left as they were
         self.record = record and Path(record)
         self.known = self._recorded()  # relative path -> (inode, digest), as they are now
-        self.kept: dict[str, tuple[int, bytes]] = {}  # this export's, for the next one
+        # Every file this export wrote or left as it was, with its (inode, digest) once known:
+        # what finish() keeps, and the record for the next export.
+        self.kept: dict[str, tuple[int, bytes]] = {}
         self._batch: list[tuple[str, bytes, bool]] = []  # files to put, not yet sent
         self._sent: dict[str, bytes] = {}  # files sent to be put, with their digests
         self._putter: subprocess.Popen | None = None  # the putting process (putfiles)
@@ -129,10 +128,7 @@ class Writer:
         # orjson: 8 times json's encoder here. It keeps a UTF-8 copy inside each str it writes,
         # which these files' strings, mostly made for them, do not outlive.
         text = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
-        self.written.add(relative)
         self.digest.update(relative.encode() + text)
-        self.files += 1
-        self.bytes += len(text)
         digest = hashlib.blake2b(text, digest_size=16).digest()
         known = self.known.get(relative)
         if known is not None and known[1] == digest:
@@ -187,7 +183,7 @@ class Writer:
                 self.kept[relative] = (inode, self._sent[relative])
         for folder in folders:
             for relative, _ in files_under(os.path.join(self.root, folder)):
-                if f"{folder}/{relative}" not in self.written:
+                if f"{folder}/{relative}" not in self.kept:
                     os.unlink(os.path.join(self.root, folder, relative))
         if self.record:
             write_atomically(self.record, pickle.dumps(self.kept, pickle.HIGHEST_PROTOCOL))
