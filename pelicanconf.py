@@ -20,6 +20,7 @@ PLUGIN_PATHS = ["plugins"]
 # runs beside the pages, is waited for after the sitemap is written and before the timing and
 # the report, which count what it did.
 PLUGINS = [
+    "theme_assets",
     "incremental",
     "raw_reader",
     "listings",

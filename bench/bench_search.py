@@ -61,7 +61,7 @@ BENCH_PAGE = """<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="ut
 <title>bench</title><script type="module" src="bench-search.js"></script></head><body></body></html>
 """
 BENCH_JS = """
-import { SearchEngine } from "./theme/js/search/engine.js";
+import { SearchEngine } from "./THEME_DIR/js/search/engine.js";
 const ours = new SearchEngine(async (p) => (await fetch("search/" + p)).json());
 let pagefind = null;
 async function pf() {
@@ -228,7 +228,11 @@ def browser_measure(
     from playwright.sync_api import sync_playwright
 
     (output / "bench-search.html").write_text(BENCH_PAGE, encoding="utf-8")
-    (output / "bench-search.js").write_text(BENCH_JS, encoding="utf-8")
+    # The theme's files are in a folder named by their digest (plugins/theme_assets).
+    engine = next((output / "theme").rglob("engine.js"))
+    theme_dir = engine.parent.parent.parent.relative_to(output).as_posix()
+    script = BENCH_JS.replace("THEME_DIR", theme_dir)
+    (output / "bench-search.js").write_text(script, encoding="utf-8")
     server = Server(output)
     engines = ["ours", "pagefind"] if with_pagefind else ["ours"]
     found: dict = {}

@@ -41,6 +41,13 @@ def built_site(tmp_path_factory) -> Path:
     return output
 
 
+@pytest.fixture(scope="session")
+def theme_files(built_site) -> Path:
+    """The built site's copy of the theme's static files: one folder, named by their digest."""
+    (folder,) = (built_site / "theme").iterdir()
+    return folder
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

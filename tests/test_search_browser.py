@@ -132,6 +132,18 @@ def test_no_match_says_so_and_offers_a_spelling(page):
     assert results(page) == [SEED]
 
 
+def test_search_files_of_another_version_ask_for_a_reload(page):
+    # As a browser that kept an older copy of the client sees a rebuilt site's newer files.
+    def newer(route):
+        manifest = route.fetch().json()
+        route.fulfill(json={**manifest, "version": manifest["version"] + 1})
+
+    page.route("**/search/manifest.json*", newer)
+    page.goto(page.base + "search/?q=العراق", wait_until="networkidle")
+    expect(page.locator("#search-status")).to_contain_text("أعد تحميلها")
+    assert results(page) == []
+
+
 def test_name_completion_by_keyboard_shows_the_entity_articles(page):
     page.goto(page.base + "search/", wait_until="networkidle")
     type_query(page, "الكاظ")

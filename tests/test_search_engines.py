@@ -13,6 +13,7 @@ from conftest import FIXTURE_CONTENT, shared_path
 
 from newsarchive.build import build_site
 from newsarchive.search.cli import run_search
+from newsarchive.search.export import FORMAT_VERSION
 from newsarchive.search.pipeline import build_search, default_index_dir
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
@@ -130,12 +131,16 @@ def test_the_whoosh_index_is_kept_in_the_builds_cache_folder(tmp_path):
     assert found["total"] > 0
 
 
-def test_plugin_writes_the_page_the_files_and_the_whoosh_index(built_site):
+def test_plugin_writes_the_page_the_files_and_the_whoosh_index(built_site, theme_files):
     page = (built_site / "search" / "index.html").read_text(encoding="utf-8")
     assert 'role="combobox"' in page and 'aria-live="polite"' in page
-    assert "theme/js/search/page.js" in page
+    assert f"{theme_files.relative_to(built_site)}/js/search/page.js" in page
     assert "<script>" not in page  # only external module scripts (the CSP forbids inline ones)
     assert "صحيفة عكاظ" in page  # source filter choices come from the articles
     assert (built_site / "search" / "manifest.json").is_file()
-    assert (built_site / "theme" / "js" / "search" / "engine.js").is_file()
+    engine = (theme_files / "js" / "search" / "engine.js").read_text(encoding="utf-8")
+    # The client refuses search files of another version than the export writes.
+    assert f"export const FORMAT_VERSION = {FORMAT_VERSION};" in engine
+    manifest = json.loads((built_site / "search" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["version"] == FORMAT_VERSION
     assert (built_site.parent / "cache" / "search-index").is_dir()

@@ -12,6 +12,7 @@ from conftest import REPO
 sys.path.insert(0, str(REPO / "plugins"))
 
 DEFAULT_TABLES = [
+    "theme_assets",
     "raw_reader",
     "listings",
     "build_report",

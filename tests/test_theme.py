@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import re
+import shutil
+import sys
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from conftest import REPO
 
 from newsarchive.build import build_site
+
+sys.path.insert(0, str(REPO / "plugins"))
+import theme_assets  # noqa: E402  (a plugin, found as Pelican finds it)
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -17,7 +23,8 @@ CSP = (
 )
 NAV = ["الرئيسية", "الأرشيف", "المصادر", "التصنيفات", "الكيانات", "البحث"]
 FIXTURE_CONTENT = Path(__file__).resolve().parent / "fixtures" / "content"
-TEMPLATES = Path(__file__).resolve().parents[1] / "theme" / "templates"
+THEME = REPO / "theme"
+TEMPLATES = THEME / "templates"
 
 
 class Page(HTMLParser):
@@ -142,8 +149,8 @@ def test_internal_links_and_resources_exist(built_site, pages):
     assert not broken, sorted(broken)
 
 
-def test_css_uses_logical_properties_only(built_site):
-    sheets = sorted((built_site / "theme" / "css").glob("*.css"))
+def test_css_uses_logical_properties_only(theme_files):
+    sheets = sorted((theme_files / "css").glob("*.css"))
     assert sheets
     for sheet in sheets:
         css = re.sub(r"/\*.*?\*/", "", sheet.read_text(encoding="utf-8"), flags=re.S)
@@ -151,8 +158,8 @@ def test_css_uses_logical_properties_only(built_site):
         assert physical == [], f"{sheet.name}: {physical}"
 
 
-def test_fonts_are_self_hosted_swapped_and_subset(built_site):
-    css = (built_site / "theme" / "css" / "site.css").read_text(encoding="utf-8")
+def test_fonts_are_self_hosted_swapped_and_subset(theme_files):
+    css = (theme_files / "css" / "site.css").read_text(encoding="utf-8")
     faces = re.findall(r"@font-face\s*{(.*?)}", css, flags=re.S)
     assert len(faces) >= 2
     families = set()
@@ -161,10 +168,33 @@ def test_fonts_are_self_hosted_swapped_and_subset(built_site):
         assert "unicode-range:" in face
         families.add(re.search(r'font-family:\s*"([^"]+)"', face).group(1))
         for url in re.findall(r'url\("([^"]+)"\)', face):
-            assert (built_site / "theme" / "css" / url).resolve().is_file(), url
+            assert (theme_files / "css" / url).resolve().is_file(), url
     assert families == {"Noto Naskh Arabic", "Noto Kufi Arabic"}
-    licence = (built_site / "theme" / "fonts" / "OFL.txt").read_text(encoding="utf-8")
+    licence = (theme_files / "fonts" / "OFL.txt").read_text(encoding="utf-8")
     assert "SIL Open Font License" in licence
+
+
+def test_theme_files_are_in_a_folder_named_by_their_digest(built_site, pages, theme_files):
+    # A new theme is at new URLs: a browser that cached the old scripts never runs them.
+    assert theme_files.relative_to(built_site).as_posix() == theme_assets.versioned_dir(
+        "theme", THEME, ["static"]
+    )
+    sheets = {
+        resolve(built_site, built_site / name, attrs["href"])
+        for name, page in pages.items()
+        for tag, attrs in page.tags
+        if tag == "link" and attrs.get("rel") == "stylesheet"
+    }
+    assert theme_files / "css" / "site.css" in sheets
+
+
+def test_a_changed_theme_file_moves_the_theme_folder(tmp_path):
+    theme = tmp_path / "theme"
+    shutil.copytree(THEME / "static", theme / "static")
+    before = theme_assets.versioned_dir("theme", theme, ["static"])
+    script = theme / "static" / "js" / "search" / "engine.js"
+    script.write_text(script.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert theme_assets.versioned_dir("theme", theme, ["static"]) != before
 
 
 @pytest.mark.parametrize(

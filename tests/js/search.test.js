@@ -2,7 +2,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { SearchEngine, editDistance } from "../../theme/static/js/search/engine.js";
+import {
+  FORMAT_VERSION,
+  FormatError,
+  SearchEngine,
+  editDistance,
+} from "../../theme/static/js/search/engine.js";
 import { fnv1a, nameKey, ungap } from "../../theme/static/js/search/hash.js";
 import { bestPassage, highlightPieces } from "../../theme/static/js/search/highlight.js";
 import { parseQuery } from "../../theme/static/js/search/query.js";
@@ -11,7 +16,7 @@ import { parseQuery } from "../../theme/static/js/search/query.js";
 const card = (id, day, source, title, snippet) => [id, `articles/${id}/`, title, day, day, source, snippet];
 const FILES = {
   "manifest.json": {
-    docs: 6, head: 2, cardChunk: 2, termShards: 1, posShards: 1,
+    version: FORMAT_VERSION, docs: 6, head: 2, cardChunk: 2, termShards: 1, posShards: 1,
     nameShards: 1, entityShards: 1, vocabShards: 1, undated: 0,
     passageChars: 60, facetChunk: 4, facetShards: 1,
   },
@@ -65,17 +70,25 @@ const FILES = {
   "v/0.json": { "عر": [["العراق", "العراق", 9], ["العراقي", "العراقي", 3]] },
 };
 
-function engine() {
+function engine(files = FILES) {
   const fetched = [];
   const search = new SearchEngine(async (path) => {
     fetched.push(path);
-    if (!(path in FILES)) throw new Error(`missing ${path}`);
-    return structuredClone(FILES[path]);
+    if (!(path in files)) throw new Error(`missing ${path}`);
+    return structuredClone(files[path]);
   });
   return { search, fetched };
 }
 
 const ids = (found) => found.results.map((r) => r.id);
+
+test("search files of another version are refused, not misread", async () => {
+  const older = { ...FILES["manifest.json"], version: FORMAT_VERSION - 1 };
+  const { search, fetched } = engine({ ...FILES, "manifest.json": older });
+  await assert.rejects(search.search("العراق"), FormatError);
+  await assert.rejects(search.suggestNames("عر"), FormatError);
+  assert.deepEqual(fetched, ["manifest.json"]);
+});
 
 test("shard hash matches the Python twin", () => {
   assert.equal(fnv1a(""), 0x811c9dc5);

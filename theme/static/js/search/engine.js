@@ -8,8 +8,13 @@ import { bestPassage } from "./highlight.js";
 import { parseQuery } from "./query.js";
 
 const EXACT = "=";
+// The version of the search files this client reads: export.py's FORMAT_VERSION (a test checks).
+export const FORMAT_VERSION = 3;
 // Entity type of a facet code (code % 4), as export.FACET_TYPES numbers them.
 const FACET_TYPES = ["PER", "LOC", "ORG", "MISC"];
+
+/** The search files are of another version than this client reads (an older copy of it). */
+export class FormatError extends Error {}
 
 function compareRanked(a, b) {
   return b.exact - a.exact || b.score - a.score || b.doc - a.doc;
@@ -50,8 +55,16 @@ export class SearchEngine {
     return this.files.get(path);
   }
 
+  /** The manifest; it rejects with a FormatError when the files are of another version. */
   manifest() {
-    return this.load("manifest.json");
+    if (!this.checked) {
+      this.checked = this.load("manifest.json").then((manifest) => {
+        if (manifest.version === FORMAT_VERSION) return manifest;
+        throw new FormatError(`search files of version ${manifest.version}, not ${FORMAT_VERSION}`);
+      });
+      this.checked.catch(() => (this.checked = null)); // a failed fetch is tried again
+    }
+    return this.checked;
   }
 
   /**

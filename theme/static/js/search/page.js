@@ -1,7 +1,7 @@
 // The search page: results as you type, name completion (ARIA combobox), filters, URL state.
 // All text from the archive goes into the page through textContent, never innerHTML.
 
-import { SearchEngine } from "./engine.js";
+import { FormatError, SearchEngine } from "./engine.js";
 import { highlightPieces } from "./highlight.js";
 import { parseQuery } from "./query.js";
 
@@ -269,7 +269,11 @@ function schedule() {
 }
 
 function showError(error) {
-  status.textContent = "تعذّر البحث الآن، أعد المحاولة.";
+  // Another version's search files: this page's scripts are an older copy (a browser cache).
+  status.textContent =
+    error instanceof FormatError
+      ? "تغيّرت ملفات البحث منذ حُمّلت هذه الصفحة، أعد تحميلها."
+      : "تعذّر البحث الآن، أعد المحاولة.";
   console.error(error);
 }
 
