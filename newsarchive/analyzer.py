@@ -2,10 +2,11 @@
 
 Pipeline for every token of the original text:
 1. tokenise: a run of letters, digits and combining marks (plus ZWJ/ZWNJ) is one token;
-2. normalise (newsarchive.arabic.normalize, then lowercase): NFKC, diacritics, tatweel and
-   invisible marks removed, alef/ya/taa-marbuta variants and digits unified; the result is
-   re-split into words (NFKC can expand a ligature into several words) and digit runs are
-   split from letters ("2015م" gives "2015" and "م"); each piece is an *exact form*;
+2. normalise (newsarchive.arabic.search_normalize): NFKC, diacritics, tatweel and invisible
+   marks removed, alef/ya/taa-marbuta variants, hamza seats (ؤ ئ as ء) and digits unified,
+   lowercase; the result is re-split into words (NFKC can expand a ligature into several
+   words) and digit runs are split from letters ("2015م" gives "2015" and "م"); each piece is
+   an *exact form*;
 3. stem each exact form lightly (see ``stem``) into its *term*.
 
 Every term keeps the character span of the token it came from, for highlighting.
@@ -19,7 +20,7 @@ from functools import lru_cache
 
 from whoosh.analysis import Filter, Token, Tokenizer
 
-from newsarchive.arabic import ARTICLE_PREFIXES, normalize
+from newsarchive.arabic import ARTICLE_PREFIXES, search_normalize
 
 # Combining marks that belong inside a word (Python's \w has letters and digits but no marks).
 # The JS twin lists the same ranges; it uses \p{L}\p{N} for the letters and digits.
@@ -118,7 +119,7 @@ def stem_alternatives(word: str) -> tuple[str, ...]:
 @lru_cache(maxsize=262144)
 def exact_forms(token: str) -> tuple[str, ...]:
     """Normalised, unstemmed words of one token (usually one; ligatures and digits may split)."""
-    folded = normalize(token).lower()
+    folded = search_normalize(token)
     return tuple(
         piece for word in TOKEN_RE.findall(folded) for piece in DIGIT_SPLIT_RE.findall(word)
     )
@@ -142,7 +143,7 @@ def exact_forms_many(tokens: list[str]) -> list[tuple[str, ...]]:
         return [exact_forms(token) for token in tokens]
     out: list[tuple[str, ...]] = []
     forms: list[str] = []
-    for piece in _FORM_RE.findall(normalize(joined).lower() + "\n") if tokens else []:
+    for piece in _FORM_RE.findall(search_normalize(joined) + "\n") if tokens else []:
         if piece == "\n":
             out.append(tuple(forms))
             forms = []
@@ -234,7 +235,7 @@ class ArabicTokenizer(Tokenizer):
     ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         # Untokenised values (Whoosh's prefix and wildcard queries) are still normalised.
-        pieces = exact_spans(value) if tokenize else [(normalize(value).lower(), 0, len(value))]
+        pieces = exact_spans(value) if tokenize else [(search_normalize(value), 0, len(value))]
         for pos, (form, start, end) in enumerate(pieces, start_pos):
             token.text = form
             token.boost = 1.0

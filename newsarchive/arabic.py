@@ -14,18 +14,21 @@ TATWEEL = "\u0640"
 # Zero-width and direction-control characters that scraped text carries invisibly.
 INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
-_LETTERS = str.maketrans(
-    {
-        "أ": "ا",
-        "إ": "ا",
-        "آ": "ا",
-        "ٱ": "ا",
-        "ى": "ي",
-        "ة": "ه",
-        **{chr(0x0660 + d): str(d) for d in range(10)},  # Arabic-Indic digits
-        **{chr(0x06F0 + d): str(d) for d in range(10)},  # Extended (Persian) digits
-    }
-)
+_LETTER_VARIANTS = {
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",
+    "ى": "ي",
+    "ة": "ه",
+    **{chr(0x0660 + d): str(d) for d in range(10)},  # Arabic-Indic digits
+    **{chr(0x06F0 + d): str(d) for d in range(10)},  # Extended (Persian) digits
+}
+_LETTERS = str.maketrans(_LETTER_VARIANTS)
+# Search also seats every hamza alike: on waw or ya, the seat follows spelling conventions that
+# differ between outlets (مسؤول / مسئول, شؤون / شئون). The tagger keeps them apart: its model
+# learned normalize()'s letters.
+_SEARCH_LETTERS = str.maketrans(_LETTER_VARIANTS | {"ؤ": "ء", "ئ": "ء"})
 
 # A word: a run of letters, marks and digits (Arabic or not); punctuation splits words.
 WORD_RE = re.compile(r"[^\W_]+(?:[\u064b-\u065f\u0670\u0640][^\W_]*)*", re.UNICODE)
@@ -91,6 +94,14 @@ def normalize(text: str) -> str:
     if PLAIN_WORD_RE.fullmatch(text):
         return text.translate(_LETTERS)
     return fold(text).translate(_LETTERS)
+
+
+def search_normalize(text: str) -> str:
+    """normalize(), with hamza on waw and on ya as the bare hamza, lowercased: the search
+    analyzer's letters."""
+    if not PLAIN_WORD_RE.fullmatch(text):
+        text = fold(text)
+    return text.translate(_SEARCH_LETTERS).lower()
 
 
 def words(text: str) -> list[str]:

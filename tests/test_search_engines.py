@@ -49,6 +49,7 @@ CORPUS_QUERIES = [
     "ومصر",
     "وزير",  # stays وزير: زير is rare
     "السعوديه",  # spelling variant (ه for ة)
+    "المسئولين",  # spelling variant (hamza on ya for hamza on waw)
 ]
 CORPUS_ARTICLES = 300
 
@@ -114,6 +115,16 @@ def test_clitic_query_finds_the_bare_word(corpus_site):
     with_clitic = run_search("بمصر", corpus_site, "static", limit=None)
     bare = run_search("مصر", corpus_site, "static", limit=None)
     assert with_clitic["total"] == bare["total"] > 5
+
+
+@pytest.mark.parametrize("engine", ["static", "whoosh"])
+def test_either_seat_of_the_hamza_finds_both_spellings(corpus_site, engine):
+    # مسؤول and مسئول are one word, spelled as each outlet spells it.
+    found = {q: run_search(q, corpus_site, engine, limit=None) for q in ("مسؤول", "مسئول")}
+    ids = {q: [r["id"] for r in answer["results"]] for q, answer in found.items()}
+    assert ids["مسؤول"] == ids["مسئول"]
+    assert len(ids["مسؤول"]) > 30
+    assert "snn-700a09fbf173" in ids["مسؤول"]  # spelled مسئول, مسئولون, مسئولة only
 
 
 def test_corpus_engines_agree_beyond_the_first_page(corpus_site):

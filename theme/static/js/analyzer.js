@@ -18,12 +18,15 @@ const LETTERS = new Map([
   ["ٱ", "ا"],
   ["ى", "ي"],
   ["ة", "ه"],
+  // search_normalize: hamza on waw and on ya as the bare hamza (مسؤول / مسئول).
+  ["ؤ", "ء"],
+  ["ئ", "ء"],
 ]);
 for (let d = 0; d < 10; d++) {
   LETTERS.set(String.fromCharCode(0x0660 + d), String(d)); // Arabic-Indic digits
   LETTERS.set(String.fromCharCode(0x06f0 + d), String(d)); // Extended (Persian) digits
 }
-const LETTERS_RE = /[أإآٱىة\u0660-\u0669\u06f0-\u06f9]/g;
+const LETTERS_RE = /[أإآٱىةؤئ\u0660-\u0669\u06f0-\u06f9]/g;
 
 // Letters, digits and the same combining marks as analyzer.py's _MARKS.
 const MARKS =
@@ -116,7 +119,7 @@ function codePointLength(text) {
   return length;
 }
 
-/** Fold and unify like newsarchive.arabic.normalize, then lowercase. */
+/** Fold, unify and lowercase like newsarchive.arabic.search_normalize. */
 export function normalize(text) {
   return text
     .normalize("NFKC")
