@@ -127,7 +127,7 @@ def test_no_request_leaves_the_site_and_csp_holds(visit, name):
     assert problems == [], v.failed
 
 
-def test_arabic_font_is_served_by_the_site(visit):
+def test_arabic_font_is_served_by_the_site(visit, built_site, theme_files):
     v = visit()
     v.open(SEED)
     loaded = v.page.evaluate(
@@ -137,7 +137,8 @@ def test_arabic_font_is_served_by_the_site(visit):
     assert "Noto Naskh Arabic" in loaded
     assert "Noto Kufi Arabic" in loaded
     fonts = [url for url in v.requests if url.endswith(".woff2")]
-    assert fonts and all(url.startswith(v.base + "theme/fonts/") for url in fonts)
+    served = f"{v.base}{theme_files.relative_to(built_site).as_posix()}/fonts/"
+    assert fonts and all(url.startswith(served) for url in fonts)
     body_font = v.page.evaluate(
         "getComputedStyle(document.querySelector('.article-body')).fontFamily"
     )

@@ -59,7 +59,7 @@ FACET_TYPES = {"PER": 0, "LOC": 1, "ORG": 2}
 PASSAGE_TEXT_CHARS = 3000
 VOCAB_MIN_DF = DEFAULTS["SEARCH_VOCAB_MIN_DF"]
 VOCAB_PER_SHARD = 3000
-FORMAT_VERSION = 3
+FORMAT_VERSION = 3  # the client (engine.js) refuses files of another version
 PUT_BATCH = 64  # files sent to the putting process at a time
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding newsarchive
 
