@@ -69,6 +69,8 @@ KEEP_WHOLE = frozenset(
         "افغانستان",
         "كردستان",
         "جده",  # Jeddah, not جد
+        "ماءه",  # مائة (hundred) with its hamza folded, not ماء (water)
+        "مساءله",  # مساءلة (accountability), not مسائل (issues)
     }
 )
 

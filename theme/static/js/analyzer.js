@@ -79,6 +79,8 @@ const KEEP_WHOLE = new Set([
   "افغانستان",
   "كردستان",
   "جده",
+  "ماءه",
+  "مساءله",
 ]);
 const ALLAH = "الله";
 const ALLAH_FORMS = new Set([
