@@ -48,6 +48,11 @@ def note(name: str, value: int) -> None:
     COUNTS[name] = value
 
 
+def count(name: str, value: int) -> None:
+    """Add to a count."""
+    COUNTS[name] = COUNTS.get(name, 0) + value
+
+
 @contextmanager
 def stage(name: str) -> Iterator[None]:
     """Time the enclosed block as (part of) a stage."""

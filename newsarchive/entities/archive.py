@@ -6,9 +6,10 @@ import hashlib
 import heapq
 import pickle
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import chain
 
 import numpy as np
 
@@ -51,9 +52,15 @@ class Entity:
     month_articles: Counter = field(default_factory=Counter)  # "YYYY-MM" → articles
 
 
+def link_key(text: str, policy: Policy) -> str:
+    """What an article's linking result is kept under: its text and the policy that chose what
+    to publish (the mentions come from the text: their source is the cache's version)."""
+    return hashlib.sha256(f"{text}\0{policy!r}".encode()).hexdigest()
+
+
 def link_articles(
     texts: dict[str, str],
-    mentions: dict[str, list[Mention]],
+    mentions: Mapping[str, list[Mention]] | Callable[[list[str]], dict[str, list[Mention]]],
     aliases: AliasTable,
     policy: Policy,
     min_articles_known: int = 2,
@@ -64,37 +71,45 @@ def link_articles(
     """Link every article's mentions (in procs processes) and keep the publishable entities,
     reusing the cache's result for an article whose linking would come out the same.
 
+    mentions are each article's, or a function giving those of a list of articles: it is
+    asked only about the articles whose linking the cache cannot reuse. The cache keeps results
+    by text and policy, so its version must change with the mentions' source (the model).
+
     A name the tagger found bare in at least min_articles_known articles counts as known, so
     لتكريت becomes تكريت even when تكريت is neither curated nor in the gazetteer.
     """
+    mentions_of = mentions if callable(mentions) else lambda ids: {i: mentions[i] for i in ids}
     keys = {}
     names = {}
-    seen = Counter()
-    for doc_id, found in mentions.items():
-        kept = None
+    for doc_id, text in texts.items():
         if cache is not None:
-            # The cache keeps what the policy published, so the policy is part of the key.
-            asked = f"{texts[doc_id]}\0{found!r}\0{policy!r}"
-            keys[doc_id] = hashlib.sha256(asked.encode()).hexdigest()
+            keys[doc_id] = link_key(text, policy)
             kept = cache.names(keys[doc_id])
-        names[doc_id] = tuple(mention_keys(found)) if kept is None else kept
-        seen.update(names[doc_id])
+            if kept is not None:
+                names[doc_id] = kept
+    found = mentions_of([doc_id for doc_id in texts if doc_id not in names])
+    for doc_id, mentioned in found.items():
+        names[doc_id] = tuple(mention_keys(mentioned))
+    seen = Counter(chain.from_iterable(names.values()))
     known = {k for k, n in seen.items() if n >= min_articles_known}
     clean_name.cache_clear()  # each worker fills its own, rather than copying pages of this one
     published = {}
-    for doc_id in mentions:
+    for doc_id in texts:
         if cache is not None:
             reused = cache.reuse(keys[doc_id], known)
             if reused is not None:
                 published[doc_id] = reused
+    todo = [doc_id for doc_id in texts if doc_id not in published]
+    # Articles kept in the cache whose linking asked a question that has another answer now.
+    found |= mentions_of([doc_id for doc_id in todo if doc_id not in found])
 
     def article(doc_id: str) -> tuple[bytes, list[Mention]]:
-        return texts[doc_id].encode(), mentions[doc_id]
+        return texts[doc_id].encode(), found[doc_id]
 
     def link(task: tuple[bytes, list[Mention]]) -> tuple[bytes, tuple]:
         asking = AskedSet(known)
-        found = link_mentions(task[0].decode(), task[1], aliases, asking, gazetteer)
-        return pickle.dumps(policy.select(found, aliases.stop)), tuple(asking.asked.items())
+        linked = link_mentions(task[0].decode(), task[1], aliases, asking, gazetteer)
+        return pickle.dumps(policy.select(linked, aliases.stop)), tuple(asking.asked.items())
 
     # Memory, which at 30,100 articles peaked here:
     # - each article goes to the worker with its task rather than being read from what the
@@ -102,14 +117,13 @@ def link_articles(
     #   its memory page into the worker;
     # - a worker links at most LINK_TASK_ARTICLES articles and ends, with its caches;
     # - only what the policy publishes comes back from the workers, for here and the cache.
-    todo = [doc_id for doc_id in mentions if doc_id not in published]
     task = min(LINK_TASK_ARTICLES, len(todo) // (2 * procs) + 1)
     work = fork_map(link, Lazily(article, todo), procs, chunksize=task, apart=True)
-    for doc_id, (found, asked) in zip(todo, work, strict=True):
+    for doc_id, (result, asked) in zip(todo, work, strict=True):
         if cache is not None:
-            cache.keep(keys[doc_id], found, asked, names[doc_id])
-        published[doc_id] = pickle.loads(found)
-    return {doc_id: published[doc_id] for doc_id in mentions}
+            cache.keep(keys[doc_id], result, asked, names[doc_id])
+        published[doc_id] = pickle.loads(result)
+    return {doc_id: published[doc_id] for doc_id in texts}
 
 
 def _display_name(forms: Counter, key: str, fallback: str) -> str:

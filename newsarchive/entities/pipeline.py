@@ -81,11 +81,49 @@ def tag_articles(
     # at once instead of staying in each tagging process's heap (30 MB of 290 in one).
     map_large_blocks()
     mentions = cached.tag_many(texts, procs)
-    timing.note("articles tagged", cached.tagged)
+    timing.count("articles tagged", cached.tagged)
     if cache:
         cache.save()
         log.info("entities: tagged %d articles, %d from cache", cached.tagged, cache.hits)
     return mentions
+
+
+def link_tagged(
+    texts: dict[str, str],
+    tagger,
+    aliases: AliasTable,
+    policy: Policy,
+    cache_folder: Path | str | None,
+    max_chars: int,
+    procs: int,
+) -> dict[str, list]:
+    """Each article's published entities. An article whose linking the link cache keeps is
+    neither tagged nor looked up in the tag cache: its mentions are not needed."""
+    timing.note("articles tagged", 0)
+    gazetteer = known_places(cache_folder) | known_given_names()
+    link_cache = None
+    if cache_folder:
+        # The mentions' source (model, characters tagged) is in the version, not in each key.
+        source = [aliases, gazetteer, model_version(tagger), max_chars]
+        version = LINKING_CODE + Fingerprinter("").digest(source).hex()
+        link_cache = LinkCache(Path(cache_folder) / "linked.pickle", version)
+
+    def mentions_of(ids: list[str]) -> dict[str, list[Mention]]:
+        if not ids:
+            return {}
+        found = tag_articles({i: texts[i] for i in ids}, tagger, cache_folder, max_chars, procs)
+        # The tag cache's rows, a copy of every mention, go back to the system before the
+        # linking forks its processes.
+        release_free_memory()
+        return found
+
+    linked = link_articles(
+        texts, mentions_of, aliases, policy, gazetteer=gazetteer, cache=link_cache, procs=procs
+    )
+    if link_cache:
+        link_cache.save()
+        timing.note("articles linked", len(texts) - link_cache.hits)
+    return linked
 
 
 def build_catalog(
@@ -102,26 +140,10 @@ def build_catalog(
     mentions, and build the catalog."""
     articles = list(articles)
     aliases = aliases or load_aliases()
-    policy = policy or Policy()
     texts = {a.id: article_text(a.title, a.plaintext) for a in articles}
-    mentions = {}
+    linked = {}
     if tagger is not None:
-        mentions = tag_articles(texts, tagger, cache_folder, max_chars, procs)
-        # The tag cache's rows, a copy of every mention, go back to the system before the
-        # linking forks its processes.
-        release_free_memory()
-    gazetteer = frozenset()
-    if any(mentions.values()):
-        gazetteer = known_places(cache_folder) | known_given_names()
-    link_cache = None
-    if cache_folder:
-        version = LINKING_CODE + Fingerprinter("").digest([aliases, gazetteer]).hex()
-        link_cache = LinkCache(Path(cache_folder) / "linked.pickle", version)
-    linked = link_articles(
-        texts, mentions, aliases, policy, gazetteer=gazetteer, cache=link_cache, procs=procs
-    )
-    if link_cache:
-        link_cache.save()
-        timing.note("articles linked", len(texts) - link_cache.hits)
+        policy = policy or Policy()
+        linked = link_tagged(texts, tagger, aliases, policy, cache_folder, max_chars, procs)
     docs = [Doc(a.id, a.date, linked.get(a.id, [])) for a in articles]
     return Catalog(docs, aliases)
