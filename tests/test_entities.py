@@ -462,6 +462,20 @@ def test_cache_tags_only_changed_articles(tmp_path):
     assert len(newer_model.calls) == 2  # a new model invalidates every entry
 
 
+def test_articles_whose_linking_is_kept_need_no_mentions(tmp_path):
+    articles = [
+        ArticleInput("a", "زيارة إلى بغداد", "وصل الوفد إلى بغداد أمس."),
+        ArticleInput("b", "بغداد تستعد", "تستعد بغداد للانتخابات."),
+    ]
+    first = build_catalog(articles, tagger=SpyTagger(), cache_folder=tmp_path)
+    for shard in tmp_path.glob("*.json"):  # the tag cache goes; the link cache stays
+        shard.unlink()
+    again = SpyTagger()
+    catalog = build_catalog(articles, tagger=again, cache_folder=tmp_path)
+    assert again.calls == []
+    assert catalog.table() == first.table()
+
+
 def test_tagging_in_two_processes_gives_what_one_gives(tmp_path, monkeypatch):
     monkeypatch.setattr(forkmap, "PARALLEL_MIN_ITEMS", 2)
     words = (("بغداد", "LOC"), ("الكاظمي", "PER"))
