@@ -462,6 +462,17 @@ def test_cache_tags_only_changed_articles(tmp_path):
     assert len(newer_model.calls) == 2  # a new model invalidates every entry
 
 
+def test_tagging_more_of_each_article_tags_the_articles_again(tmp_path):
+    articles = [ArticleInput("a", "خبر", "وصل الوفد أمس. " * 3 + "ثم زار بغداد.")]
+    short = SpyTagger()
+    first = build_catalog(articles, tagger=short, cache_folder=tmp_path, max_chars=20)
+    assert "LOC:بغداد" not in first.entities  # past the characters tagged
+    longer = SpyTagger()
+    catalog = build_catalog(articles, tagger=longer, cache_folder=tmp_path, max_chars=200_000)
+    assert len(longer.calls) == 1
+    assert "LOC:بغداد" in catalog.entities
+
+
 def test_articles_whose_linking_is_kept_need_no_mentions(tmp_path):
     articles = [
         ArticleInput("a", "زيارة إلى بغداد", "وصل الوفد إلى بغداد أمس."),

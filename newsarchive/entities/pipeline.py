@@ -15,7 +15,7 @@ from newsarchive.entities.cache import TagCache
 from newsarchive.entities.gazetteer import known_given_names, known_places
 from newsarchive.entities.linkcache import LinkCache
 from newsarchive.entities.policy import Policy
-from newsarchive.entities.tagging import CachedTagger, article_text, model_version
+from newsarchive.entities.tagging import CachedTagger, article_text, tagging_version
 from newsarchive.fingerprint import Fingerprinter, code_digest
 from newsarchive.memory import map_large_blocks, release_free_memory
 from newsarchive.ner import Mention
@@ -75,7 +75,7 @@ def tag_articles(
     texts: dict[str, str], tagger, cache_folder: Path | str | None, max_chars: int, procs: int
 ) -> dict[str, list[Mention]]:
     """Mentions of every text by id, through the cache, which is saved and then let go."""
-    cache = TagCache(cache_folder, model_version(tagger)) if cache_folder else None
+    cache = TagCache(cache_folder, tagging_version(tagger, max_chars)) if cache_folder else None
     cached = CachedTagger(tagger, cache, max_chars)
     # The tagger decodes in numpy arrays of a few MB a batch: freed, they go back to the system
     # at once instead of staying in each tagging process's heap (30 MB of 290 in one).
@@ -104,7 +104,7 @@ def link_tagged(
     link_cache = None
     if cache_folder:
         # The mentions' source (model, characters tagged) is in the version, not in each key.
-        source = [aliases, gazetteer, model_version(tagger), max_chars]
+        source = [aliases, gazetteer, tagging_version(tagger, max_chars)]
         version = LINKING_CODE + Fingerprinter("").digest(source).hex()
         link_cache = LinkCache(Path(cache_folder) / "linked.pickle", version)
 

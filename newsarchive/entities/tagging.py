@@ -82,6 +82,12 @@ def model_version(tagger) -> str:
     return digest.hexdigest()[:16]
 
 
+def tagging_version(tagger, max_chars: int) -> str:
+    """What an article's mentions come from besides its text: the model, and how much of the
+    text is tagged."""
+    return f"{model_version(tagger)}/{max_chars}"
+
+
 class CachedTagger:
     """Tag texts, reusing cached results for texts tagged before by the same model."""
 
