@@ -44,6 +44,7 @@ export class SearchEngine {
     this.fetchJSON = fetchJSON;
     this.files = new Map();
     this.decoded = new Map();
+    this.checked = null; // the manifest, once its version is checked
   }
 
   load(path) {
