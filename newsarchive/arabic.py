@@ -89,19 +89,22 @@ def fold(text: str) -> str:
 PLAIN_WORD_RE = re.compile("[\u0621-\u063a\u0641-\u064a0-9A-Za-z]+")
 
 
+def _unified(text: str, letters: dict[int, str]) -> str:
+    """Fold (a plain word needs none), then translate the letters."""
+    if not PLAIN_WORD_RE.fullmatch(text):
+        text = fold(text)
+    return text.translate(letters)
+
+
 def normalize(text: str) -> str:
     """Fold, then unify alef, ya and taa-marbuta variants and digits (for matching, not display)."""
-    if PLAIN_WORD_RE.fullmatch(text):
-        return text.translate(_LETTERS)
-    return fold(text).translate(_LETTERS)
+    return _unified(text, _LETTERS)
 
 
 def search_normalize(text: str) -> str:
     """normalize(), with hamza on waw and on ya as the bare hamza, lowercased: the search
     analyzer's letters."""
-    if not PLAIN_WORD_RE.fullmatch(text):
-        text = fold(text)
-    return text.translate(_SEARCH_LETTERS).lower()
+    return _unified(text, _SEARCH_LETTERS).lower()
 
 
 def words(text: str) -> list[str]:
