@@ -12,6 +12,7 @@ from pathlib import Path
 import orjson
 
 SHARD_PREFIX_CHARS = 2  # 256 shard files however large the archive
+SHARD_NAMES = tuple(f"{n:0{SHARD_PREFIX_CHARS}x}" for n in range(16**SHARD_PREFIX_CHARS))
 
 
 def write_atomically(path: Path, data: str | bytes) -> None:
@@ -52,6 +53,7 @@ class ShardedJsonCache:
         self.folder = Path(folder)
         self._shards: dict[str, dict] = {}
         self._dirty: set[str] = set()
+        self._used: set[str] = set()  # keys found or stored in this run
         self.hits = 0
         self.misses = 0
 
@@ -71,12 +73,29 @@ class ShardedJsonCache:
             self.misses += 1
         else:
             self.hits += 1
+            self._used.add(key)
         return value
 
     def put(self, key: str, value) -> None:
         """Store a JSON-serialisable value under this digest."""
         self._shard(key)[key] = value
         self._dirty.add(key[:SHARD_PREFIX_CHARS])
+        self._used.add(key)
+
+    def prune(self) -> None:
+        """Forget every entry this run neither found nor stored: for a run that asked for every
+        input, the rest are of inputs since changed or removed, or of older code, and would
+        otherwise pile up and be loaded by every later run."""
+        for name in SHARD_NAMES:
+            shard = self._shards.get(name)
+            if shard is None:  # never loaded: it holds nothing this run asked for
+                (self.folder / f"{name}.json").unlink(missing_ok=True)
+                continue
+            stale = shard.keys() - self._used
+            if stale:
+                for key in stale:
+                    del shard[key]
+                self._dirty.add(name)
 
     def save(self) -> None:
         """Write changed shards (atomically, so an interrupted build leaves a valid cache)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 import re
 from datetime import datetime
@@ -471,6 +472,25 @@ def test_tagging_more_of_each_article_tags_the_articles_again(tmp_path):
     catalog = build_catalog(articles, tagger=longer, cache_folder=tmp_path, max_chars=200_000)
     assert len(longer.calls) == 1
     assert "LOC:بغداد" in catalog.entities
+
+
+def test_tag_cache_keeps_only_the_articles_of_the_last_full_tagging(tmp_path):
+    articles = [ArticleInput("a", "خبر", "زار الوفد بغداد."), ArticleInput("b", "خبر", "")]
+    build_catalog(articles, tagger=SpyTagger(), cache_folder=tmp_path, max_chars=10)
+    articles[0] = ArticleInput("a", "خبر", "زار الوفد البصرة.")  # edited
+    articles.append(ArticleInput("c", "نبأ", "وصل الوزير إلى عمان."))
+    build_catalog(articles, tagger=SpyTagger(), cache_folder=tmp_path, max_chars=10)
+    # A new model (here: more characters tagged) tags every article again: the entries of the
+    # old model and of the edited text go.
+    places = SpyTagger((("بغداد", "LOC"), ("البصرة", "LOC")))
+    build_catalog(articles, tagger=places, cache_folder=tmp_path, max_chars=200_000)
+    shards = list(tmp_path.glob("??.json"))
+    assert sum(len(json.loads(shard.read_bytes())) for shard in shards) == 3
+    (tmp_path / "linked.pickle").unlink()  # so the next build asks the tag cache for all
+    again = SpyTagger((("عمان", "LOC"),))
+    catalog = build_catalog(articles, tagger=again, cache_folder=tmp_path, max_chars=200_000)
+    assert again.calls == []  # what the cache kept is what the articles need
+    assert list(catalog.entities) == ["LOC:البصره"]  # keys are normalised
 
 
 def test_articles_whose_linking_is_kept_need_no_mentions(tmp_path):

@@ -33,6 +33,11 @@ def counts(cache):
     return json.loads((cache / "build-timing.json").read_text("utf-8"))["counts"]
 
 
+def cached_keys(folder):
+    """The keys of a sharded JSON cache (parsed articles, tagging results)."""
+    return {key for shard in folder.glob("??.json") for key in json.loads(shard.read_bytes())}
+
+
 def inodes(root):
     """Map each file under root to its inode: a file written again gets a new one."""
     return {p.relative_to(root).as_posix(): p.stat().st_ino for p in root.rglob("*") if p.is_file()}
@@ -120,6 +125,8 @@ def test_adding_editing_and_removing_articles_gives_the_site_a_full_build_gives(
     assert after[seed] == before[seed], "an article the change does not touch is kept"
     assert after["articles/riyadh-rain/index.html"] != before["articles/riyadh-rain/index.html"]
     assert not any(name.startswith("articles/hostile-markup/") for name in after)
+    # The parses of the edited and the removed article are gone from the reader's cache.
+    assert cached_keys(cache / "articles") == cached_keys(tmp_path / "fresh-cache/articles")
 
 
 def test_an_article_edited_right_after_a_build_is_read_again(tmp_path):

@@ -72,9 +72,15 @@ def load_tagger(cache_folder: Path | str | None = None):
 
 
 def tag_articles(
-    texts: dict[str, str], tagger, cache_folder: Path | str | None, max_chars: int, procs: int
+    texts: dict[str, str],
+    tagger,
+    cache_folder: Path | str | None,
+    max_chars: int,
+    procs: int,
+    every_article: bool = False,
 ) -> dict[str, list[Mention]]:
-    """Mentions of every text by id, through the cache, which is saved and then let go."""
+    """Mentions of every text by id, through the cache, which is saved and then let go; when
+    the texts are every article's, the cache keeps only theirs."""
     cache = TagCache(cache_folder, tagging_version(tagger, max_chars)) if cache_folder else None
     cached = CachedTagger(tagger, cache, max_chars)
     # The tagger decodes in numpy arrays of a few MB a batch: freed, they go back to the system
@@ -83,6 +89,8 @@ def tag_articles(
     mentions = cached.tag_many(texts, procs)
     timing.count("articles tagged", cached.tagged)
     if cache:
+        if every_article:
+            cache.prune()  # entries of edited or removed articles, or of an older model
         cache.save()
         log.info("entities: tagged %d articles, %d from cache", cached.tagged, cache.hits)
     return mentions
@@ -111,7 +119,12 @@ def link_tagged(
     def mentions_of(ids: list[str]) -> dict[str, list[Mention]]:
         if not ids:
             return {}
-        found = tag_articles({i: texts[i] for i in ids}, tagger, cache_folder, max_chars, procs)
+        # Asked for every article when the link cache kept none: after a new model, aliases
+        # or code (its version), or on a first build.
+        every = len(ids) == len(texts)
+        found = tag_articles(
+            {i: texts[i] for i in ids}, tagger, cache_folder, max_chars, procs, every
+        )
         # The tag cache's rows, a copy of every mention, go back to the system before the
         # linking forks its processes.
         release_free_memory()

@@ -192,6 +192,9 @@ def parse_articles_ahead(generator) -> None:
 def save_cache(generators) -> None:
     """Keep this build's parsed files for the next build, and free them: every article is read."""
     if RawArticleReader.cache is not None:
+        # Every article was looked up: the rest are parses of files since edited or removed, or
+        # by older code, which each later build would otherwise load again.
+        RawArticleReader.cache.prune()
         RawArticleReader.cache.save()
         RawArticleReader.digests.save()
         RawArticleReader.cache, RawArticleReader.digests = None, FileDigests(None)
