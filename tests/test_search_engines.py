@@ -127,6 +127,17 @@ def test_either_seat_of_the_hamza_finds_both_spellings(corpus_site, engine):
     assert "snn-700a09fbf173" in ids["مسؤول"]  # spelled مسئول, مسئولون, مسئولة only
 
 
+@pytest.mark.parametrize("engine", ["static", "whoosh"])
+def test_either_spelling_of_hundred_finds_both(corpus_site, engine):
+    # مئة and its older spelling مائة: per cent is في المئة in some outlets, في المائة in others.
+    found = {q: run_search(q, corpus_site, engine, limit=None) for q in ("مئة", "مائة")}
+    ids = {q: {r["id"] for r in answer["results"]} for q, answer in found.items()}
+    assert ids["مئة"] == ids["مائة"]  # ranked apart: the query's own spelling comes first
+    assert len(ids["مئة"]) > 25
+    assert "snn-f256d4c9d835" in ids["مئة"]  # spelled المائة only
+    assert "snn-e94cbf62aa94" in ids["مائة"]  # spelled بالمئة only
+
+
 def test_corpus_engines_agree_beyond_the_first_page(corpus_site):
     static, whoosh = both("في", corpus_site, limit=None)
     assert static["total"] > 100  # past the best-first head kept in the dictionary shard

@@ -79,8 +79,15 @@ const KEEP_WHOLE = new Set([
   "افغانستان",
   "كردستان",
   "جده",
-  "ماءه",
   "مساءله",
+]);
+// مائة (hundred), its duals and compounds, spelled as مئة (whole words, after the hamza fold).
+const HUNDRED_SPELLINGS = new Map([
+  ...["ه", "تا", "تي", "تين", "تان"].map((ending) => ["ماء" + ending, "مء" + ending]),
+  ...["ثلاث", "اربع", "خمس", "ست", "سبع", "ثمان", "تسع"].map((unit) => [
+    unit + "ماءه",
+    unit + "مءه",
+  ]),
 ]);
 const ALLAH = "الله";
 const ALLAH_FORMS = new Set([
@@ -149,6 +156,11 @@ function stemUncached(word) {
       length -= prefix.length;
       break;
     }
+  }
+  const spelled = HUNDRED_SPELLINGS.get(word);
+  if (spelled !== undefined) {
+    word = spelled;
+    length = codePointLength(word);
   }
   if (KEEP_WHOLE.has(word)) return word;
   for (const [suffix, minLeft] of SUFFIXES) {
