@@ -74,14 +74,13 @@ def load_tagger(cache_folder: Path | str | None = None):
 def tag_articles(
     texts: dict[str, str],
     tagger,
-    cache_folder: Path | str | None,
+    cache: TagCache | None,
     max_chars: int,
     procs: int,
     every_article: bool = False,
 ) -> dict[str, list[Mention]]:
     """Mentions of every text by id, through the cache, which is saved and then let go; when
     the texts are every article's, the cache keeps only theirs."""
-    cache = TagCache(cache_folder, tagging_version(tagger, max_chars)) if cache_folder else None
     cached = CachedTagger(tagger, cache, max_chars)
     # The tagger decodes in numpy arrays of a few MB a batch: freed, they go back to the system
     # at once instead of staying in each tagging process's heap (30 MB of 290 in one).
@@ -109,10 +108,12 @@ def link_tagged(
     neither tagged nor looked up in the tag cache: its mentions are not needed."""
     timing.note("articles tagged", 0)
     gazetteer = known_places(cache_folder) | known_given_names()
-    link_cache = None
+    link_cache = tagging = None
     if cache_folder:
+        # Hashes the model file: asked once, for both caches.
+        tagging = tagging_version(tagger, max_chars)
         # The mentions' source (model, characters tagged) is in the version, not in each key.
-        source = [aliases, gazetteer, tagging_version(tagger, max_chars)]
+        source = [aliases, gazetteer, tagging]
         version = LINKING_CODE + Fingerprinter("").digest(source).hex()
         link_cache = LinkCache(Path(cache_folder) / "linked.pickle", version)
 
@@ -122,9 +123,8 @@ def link_tagged(
         # Asked for every article when the link cache kept none: after a new model, aliases
         # or code (its version), or on a first build.
         every = len(ids) == len(texts)
-        found = tag_articles(
-            {i: texts[i] for i in ids}, tagger, cache_folder, max_chars, procs, every
-        )
+        cache = TagCache(cache_folder, tagging) if cache_folder else None
+        found = tag_articles({i: texts[i] for i in ids}, tagger, cache, max_chars, procs, every)
         # The tag cache's rows, a copy of every mention, go back to the system before the
         # linking forks its processes.
         release_free_memory()
